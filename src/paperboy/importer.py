@@ -1,0 +1,161 @@
+"""Digest files -> the store. One transaction per file: a file goes in whole or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paperboy.formats import collector, listing
+from paperboy.formats.collector import FormatError
+from paperboy.record import Paper
+from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
+from paperboy.textfix import repair
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    path: str
+    arxiv_id: str
+    field: str
+    before: str
+    after: str
+    still_broken: bool
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: int = 0
+    papers: UpsertResult = field(default_factory=UpsertResult)
+    listings: int = 0
+    listing_entries: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    repairs: list[Repair] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, arxiv_id)
+
+    def summary(self) -> str:
+        p = self.papers
+        lines = [
+            f"files: {self.files} imported, {len(self.rejected)} rejected",
+            f"papers: {len(p.new)} new, {len(p.updated)} updated, {len(p.unchanged)} unchanged",
+        ]
+        if self.listings:
+            lines.append(f"listings: {self.listings} days, {self.listing_entries} entries")
+        fixed = [r for r in self.repairs if not r.still_broken]
+        broken = [r for r in self.repairs if r.still_broken]
+        if fixed:
+            lines.append(f"repaired mojibake in {len(fixed)} fields")
+        lines += [f"  {r.path}: {r.arxiv_id} {r.field}: {r.before!r} -> {r.after!r}" for r in fixed]
+        if broken:
+            lines.append(f"still looks broken (kept as is) in {len(broken)} fields")
+        lines += [f"  {r.path}: {r.arxiv_id} {r.field}: {r.after!r}" for r in broken]
+        if p.kept_clean:
+            lines.append(f"kept the stored clean text of {len(p.kept_clean)} papers over mojibake")
+        if self.duplicates:
+            lines.append(f"same id twice in one file, latest version kept: {len(self.duplicates)}")
+        lines += [f"  {path}: {aid}" for path, aid in self.duplicates]
+        for path, reason in self.rejected:
+            lines.append(f"rejected {path}: {reason}")
+        return "\n".join(lines)
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and files found recursively under directories named, in sorted order."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.name != "calendar.md")
+        else:
+            yield p
+
+
+def import_paths(
+    store: SQLiteStore,
+    paths: Iterable[str | Path],
+    on_file: Callable[[Path], None] | None = None,
+) -> ImportReport:
+    report = ImportReport()
+    for path in iter_files(paths):
+        try:
+            import_file(store, path, report)
+        except (FormatError, OSError, UnicodeDecodeError) as exc:
+            report.rejected.append((str(path), _reason(exc)))
+        if on_file is not None:
+            on_file(path)
+    return report
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 at byte {exc.start}"
+    if isinstance(exc, FormatError):
+        return f"line {exc.line}: {exc.message}"
+    return str(exc)
+
+
+def import_file(store: SQLiteStore, path: Path, report: ImportReport) -> None:
+    """Load one digest file of either format; raises FormatError with nothing stored."""
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    if collector.looks_like(first):
+        _import_collector(store, collector.parse(text, path), str(path), report)
+    elif listing.looks_like(first):
+        _import_listing(store, listing.parse(text, path), str(path), report)
+    else:
+        raise FormatError(path, 1, f"not a digest file of a known format: {first[:60]!r}")
+    report.files += 1
+
+
+def _import_collector(
+    store: SQLiteStore, day: collector.DayFile, path: str, report: ImportReport
+) -> None:
+    papers = _latest_once(day.papers, path, report)
+    papers = [_repaired(p, path, report) for p in papers]
+    report.papers.add(store.upsert(papers, source=f"collector:{path}"))
+
+
+def _latest_once(papers: list[Paper], path: str, report: ImportReport) -> list[Paper]:
+    """The latest version of each id, at the place the id first appeared."""
+    chosen: dict[str, Paper] = {}
+    for p in papers:
+        seen = chosen.get(p.arxiv_id)
+        if seen is None:
+            chosen[p.arxiv_id] = p
+            continue
+        report.duplicates.append((path, p.arxiv_id))
+        if p.version >= seen.version:
+            chosen[p.arxiv_id] = p
+    return list(chosen.values())
+
+
+def _repaired(p: Paper, path: str, report: ImportReport) -> Paper:
+    changes: dict[str, object] = {}
+    for name in ("title", "abstract", "comment", "journal_ref"):
+        value = getattr(p, name)
+        if value is not None:
+            fixed = _repair_field(value, p.arxiv_id, name, path, report)
+            if fixed != value:
+                changes[name] = fixed
+    authors = [_repair_field(a, p.arxiv_id, "authors", path, report) for a in p.authors]
+    if authors != p.authors:
+        changes["authors"] = authors
+    return p.with_changes(**changes) if changes else p
+
+
+def _repair_field(value: str, arxiv_id: str, name: str, path: str, report: ImportReport) -> str:
+    fixed, broken = repair(value)
+    if fixed != value or broken:
+        report.repairs.append(Repair(path, arxiv_id, name, value, fixed, broken))
+    return fixed
+
+
+def _import_listing(
+    store: SQLiteStore, day: listing.ListingFile, path: str, report: ImportReport
+) -> None:
+    entries = [ListingEntry(e.arxiv_id, e.section, e.title, e.abstract) for e in day.entries]
+    with store.transaction():
+        store.put_listing(day.category, day.day, entries, source=f"listing:{path}")
+        # A new submission or cross-list is the announcement of its first version.
+        store.set_announced((e.arxiv_id, 1, day.day, True) for e in entries)
+    report.listings += 1
+    report.listing_entries += len(entries)

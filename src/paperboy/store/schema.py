@@ -1,0 +1,117 @@
+"""The SQLite schema and its versions. Each migration takes the database one version up."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Version 1: papers (latest version's metadata), their categories, every version seen,
+# the full-text index kept in step by triggers, listing entries, harvest state.
+_V1 = """
+CREATE TABLE papers (
+    rowid INTEGER PRIMARY KEY,
+    arxiv_id TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    authors TEXT NOT NULL,            -- JSON list, in order
+    categories TEXT NOT NULL,         -- JSON list, arXiv's order, raw terms
+    primary_category TEXT NOT NULL,
+    published TEXT NOT NULL,          -- first version, 'YYYY-MM-DD HH:MM:SS+00:00'
+    updated TEXT NOT NULL,            -- latest version
+    submitted_day TEXT NOT NULL,      -- UTC date of the first version
+    abstract TEXT NOT NULL,
+    comment TEXT,
+    journal_ref TEXT,
+    doi TEXT,
+    abs_url TEXT NOT NULL,
+    pdf_url TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,  -- source order among equal timestamps
+    source TEXT NOT NULL
+);
+CREATE INDEX papers_by_day ON papers (submitted_day, published, position);
+
+-- One row per (category, paper) for the real arXiv categories a paper is in.
+CREATE TABLE paper_categories (
+    category TEXT NOT NULL,
+    paper INTEGER NOT NULL REFERENCES papers (rowid) ON DELETE CASCADE,
+    is_primary INTEGER NOT NULL,
+    submitted_day TEXT NOT NULL,
+    PRIMARY KEY (category, submitted_day, paper)
+) WITHOUT ROWID;
+CREATE INDEX paper_categories_by_paper ON paper_categories (paper);
+
+CREATE TABLE versions (
+    arxiv_id TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    submitted TEXT,
+    announced TEXT,
+    announced_how TEXT CHECK (announced_how IN ('observed', 'inferred')),
+    PRIMARY KEY (arxiv_id, number)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE papers_fts USING fts5 (
+    title, authors, abstract, comment,
+    content = 'papers', content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Inserts are indexed by the store in one statement per batch (much faster than a row
+-- trigger); updates and deletes, which are rare, keep the index in step by trigger.
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, authors, abstract, comment)
+    VALUES ('delete', old.rowid, old.title, old.authors, old.abstract, old.comment);
+END;
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, authors, abstract, comment ON papers
+BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, authors, abstract, comment)
+    VALUES ('delete', old.rowid, old.title, old.authors, old.abstract, old.comment);
+    INSERT INTO papers_fts (rowid, title, authors, abstract, comment)
+    VALUES (new.rowid, new.title, new.authors, new.abstract, new.comment);
+END;
+
+-- Entries of announcement listings as a source showed them (format B files, RSS feeds):
+-- their text is as first announced, which can differ from the latest version's.
+CREATE TABLE listing_entries (
+    category TEXT NOT NULL,
+    day TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    arxiv_id TEXT NOT NULL,
+    version INTEGER,
+    section TEXT NOT NULL CHECK (section IN ('new', 'cross', 'replace', 'replace-cross')),
+    title TEXT,
+    abstract TEXT,
+    source TEXT NOT NULL,
+    PRIMARY KEY (category, day, position)
+) WITHOUT ROWID;
+CREATE INDEX listing_entries_by_id ON listing_entries (arxiv_id);
+
+-- Harvest windows known complete, and cursors (resumption tokens) of unfinished ones.
+CREATE TABLE harvest_windows (
+    source TEXT NOT NULL,
+    category TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    papers INTEGER NOT NULL,
+    completed_at TEXT NOT NULL,
+    PRIMARY KEY (source, category, start, end)
+) WITHOUT ROWID;
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """The database was written by a newer paperboy than this one."""
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database up to SCHEMA_VERSION, one migration per transaction."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema version {current} is newer than this paperboy ({SCHEMA_VERSION})"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        conn.executescript(
+            f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version = {version + 1}; COMMIT;"
+        )

@@ -1,0 +1,424 @@
+"""The SQLite store: papers keyed by arXiv id, every version seen, FTS5, listings, harvest state."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from paperboy.record import Paper, Version
+from paperboy.store.schema import migrate
+from paperboy.textfix import is_degraded_copy
+
+# Real arXiv categories (cs.CV, math.AG, hep-th, q-bio.NC), as opposed to MSC/ACM class
+# strings that the API also lists as category terms.
+_CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]+)?$")
+_TEXT_FIELDS = ("title", "abstract", "comment", "journal_ref", "authors")
+_COLUMNS = (
+    "arxiv_id, version, title, authors, categories, primary_category, published, updated, "
+    "submitted_day, abstract, comment, journal_ref, doi, abs_url, pdf_url, position, source"
+)
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    """What an upsert did, paper by paper."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_clean: list[str] = field(default_factory=list)  # ids whose stored clean text won
+
+    def add(self, other: UpsertResult) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.kept_clean += other.kept_clean
+
+
+@dataclass(frozen=True, slots=True)
+class ListingEntry:
+    """One entry of an announcement listing as a source showed it."""
+
+    arxiv_id: str
+    section: str  # new | cross | replace | replace-cross
+    title: str | None = None
+    abstract: str | None = None
+    version: int | None = None
+
+
+def is_category(term: str) -> bool:
+    return _CATEGORY.match(term) is not None
+
+
+class SQLiteStore:
+    """All reads and writes of paperboy's data go through this class."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing. Nested calls join the outer transaction."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ papers
+
+    def upsert(self, papers: Sequence[Paper], source: str) -> UpsertResult:
+        """Insert new papers, replace older versions, keep clean text against its mojibake."""
+        result = UpsertResult()
+        with self.transaction():
+            stored = self._get_many([p.arxiv_id for p in papers])
+            fresh: list[tuple[int, Paper]] = []
+            for position, paper in enumerate(papers):
+                old = stored.get(paper.arxiv_id)
+                if old is None:
+                    fresh.append((position, paper))
+                    result.new.append(paper.arxiv_id)
+                else:
+                    self._replace(paper, old, source, result)
+            self._insert(fresh, source)
+            self._record_versions(papers)
+        return result
+
+    def _replace(self, paper: Paper, old: Paper, source: str, result: UpsertResult) -> None:
+        if paper.version < old.version:
+            result.unchanged.append(paper.arxiv_id)
+            return
+        merged, kept = _keep_clean_text(paper, old)
+        if kept:
+            result.kept_clean.append(paper.arxiv_id)
+        if _same_metadata(merged, old):
+            result.unchanged.append(paper.arxiv_id)
+            return
+        self._update(merged, source)
+        result.updated.append(paper.arxiv_id)
+
+    def _insert(self, papers: Sequence[tuple[int, Paper]], source: str) -> None:
+        if not papers:
+            return
+        last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM papers").fetchone()[0]
+        self.conn.executemany(
+            f"INSERT INTO papers ({_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            [_row(p, position, source) for position, p in papers],
+        )
+        # One statement for the batch: FTS5 indexes a batch far faster than row triggers do.
+        self.conn.execute(
+            "INSERT INTO papers_fts (rowid, title, authors, abstract, comment) "
+            "SELECT rowid, title, authors, abstract, comment FROM papers WHERE rowid > ?",
+            (last,),
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_categories (category, paper, is_primary, submitted_day) "
+            "SELECT ?, rowid, ?, submitted_day FROM papers WHERE arxiv_id = ?",
+            [row for _, p in papers for row in _category_rows(p)],
+        )
+
+    def _update(self, p: Paper, source: str) -> None:
+        row = _row(p, 0, source)
+        self.conn.execute(
+            "UPDATE papers SET version=?, title=?, authors=?, categories=?, primary_category=?, "
+            "published=?, updated=?, submitted_day=?, abstract=?, comment=?, journal_ref=?, "
+            "doi=?, abs_url=?, pdf_url=?, source=? WHERE arxiv_id=?",
+            (*row[1:15], source, p.arxiv_id),
+        )
+        self.conn.execute(
+            "DELETE FROM paper_categories WHERE paper = "
+            "(SELECT rowid FROM papers WHERE arxiv_id = ?)",
+            (p.arxiv_id,),
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_categories (category, paper, is_primary, submitted_day) "
+            "SELECT ?, rowid, ?, submitted_day FROM papers WHERE arxiv_id = ?",
+            _category_rows(p),
+        )
+
+    def _record_versions(self, papers: Sequence[Paper]) -> None:
+        """Remember every version a source told us about; a later version never erases it."""
+        rows = []
+        for p in papers:
+            known = {v.number: v for v in p.versions}
+            known.setdefault(1, Version(1, p.published))
+            known.setdefault(p.version, Version(p.version, p.updated))
+            rows += [_version_row(p.arxiv_id, v) for v in known.values()]
+        self.conn.executemany(
+            "INSERT INTO versions (arxiv_id, number, submitted, announced, announced_how) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arxiv_id, number) DO UPDATE SET "
+            "submitted = coalesce(versions.submitted, excluded.submitted), "
+            "announced = CASE WHEN versions.announced_how = 'observed' "
+            "  AND excluded.announced_how IS NOT 'observed' THEN versions.announced "
+            "  ELSE coalesce(excluded.announced, versions.announced) END, "
+            "announced_how = CASE WHEN versions.announced_how = 'observed' "
+            "  AND excluded.announced_how IS NOT 'observed' THEN versions.announced_how "
+            "  ELSE coalesce(excluded.announced_how, versions.announced_how) END",
+            rows,
+        )
+
+    def get(self, arxiv_id: str) -> Paper | None:
+        return self._get_many([arxiv_id]).get(arxiv_id)
+
+    def _get_many(self, ids: Sequence[str]) -> dict[str, Paper]:
+        found: dict[str, Paper] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM papers WHERE arxiv_id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            for row in rows:
+                found[row[0]] = _paper(row)
+        return found
+
+    def versions(self, arxiv_id: str) -> list[Version]:
+        rows = self.conn.execute(
+            "SELECT number, submitted, announced, announced_how FROM versions "
+            "WHERE arxiv_id=? ORDER BY number",
+            (arxiv_id,),
+        )
+        return [_version(r) for r in rows]
+
+    def papers(
+        self,
+        category: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> Iterator[Paper]:
+        """Papers in submission order (first-version time, then source order), streamed."""
+        where, args = _day_filter("p.submitted_day", start, end)
+        if category is None:
+            sql = f"SELECT {_prefixed('p')} FROM papers p WHERE {where}"
+        else:
+            sql = (
+                f"SELECT {_prefixed('p')} FROM paper_categories c JOIN papers p "
+                f"ON p.rowid = c.paper WHERE c.category = ? AND {where.replace('p.', 'c.', 1)}"
+            )
+            args = [category, *args]
+        if ids is not None:
+            sql += f" AND p.arxiv_id IN ({', '.join('?' * len(ids))})"
+            args += list(ids)
+        sql += " ORDER BY p.submitted_day, p.published, p.position, p.rowid"
+        for row in self.conn.execute(sql, args):
+            yield _paper(row)
+
+    def day_counts(
+        self, category: str, start: date | None = None, end: date | None = None
+    ) -> dict[date, int]:
+        """Papers per UTC submission day for a category."""
+        where, args = _day_filter("submitted_day", start, end)
+        rows = self.conn.execute(
+            f"SELECT submitted_day, count(*) FROM paper_categories WHERE category = ? AND {where} "
+            "GROUP BY submitted_day ORDER BY submitted_day",
+            [category, *args],
+        )
+        return {date.fromisoformat(d): n for d, n in rows}
+
+    def categories(self) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            "SELECT category, count(*) FROM paper_categories GROUP BY category "
+            "ORDER BY count(*) DESC"
+        )
+        return [(c, n) for c, n in rows]
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    # ------------------------------------------------------------ announcements
+
+    def set_announced(self, rows: Iterable[tuple[str, int, date, bool]]) -> None:
+        """(arxiv_id, version, day, observed); an observed day is never replaced by an inferred one."""
+        with self.transaction():
+            for arxiv_id, number, day, observed in rows:
+                self.conn.execute(
+                    "INSERT INTO versions (arxiv_id, number, announced, announced_how) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (arxiv_id, number) DO UPDATE SET "
+                    "announced = excluded.announced, announced_how = excluded.announced_how "
+                    "WHERE versions.announced_how IS NOT 'observed' OR excluded.announced_how = 'observed'",
+                    (arxiv_id, number, day.isoformat(), "observed" if observed else "inferred"),
+                )
+
+    # ------------------------------------------------------------ listings
+
+    def put_listing(
+        self, category: str, day: date, entries: Sequence[ListingEntry], source: str
+    ) -> None:
+        """Replace what is known of one day's listing with these entries, in this order."""
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM listing_entries WHERE category=? AND day=?",
+                (category, day.isoformat()),
+            )
+            self.conn.executemany(
+                "INSERT INTO listing_entries (category, day, position, arxiv_id, version, "
+                "section, title, abstract, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (category, day.isoformat(), i, e.arxiv_id, e.version, e.section,
+                     e.title, e.abstract, source)
+                    for i, e in enumerate(entries)
+                ],
+            )
+
+    def listing(self, category: str, day: date) -> list[ListingEntry]:
+        rows = self.conn.execute(
+            "SELECT arxiv_id, section, title, abstract, version FROM listing_entries "
+            "WHERE category=? AND day=? ORDER BY position",
+            (category, day.isoformat()),
+        )
+        return [ListingEntry(*r) for r in rows]
+
+    def listing_days(self, category: str) -> list[date]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT day FROM listing_entries WHERE category=? ORDER BY day", (category,)
+        )
+        return [date.fromisoformat(d) for (d,) in rows]
+
+    # ------------------------------------------------------------ harvest state
+
+    def complete_window(
+        self, source: str, category: str, start: str, end: str, papers: int
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO harvest_windows VALUES (?, ?, ?, ?, ?, datetime('now'))",
+            (source, category, start, end, papers),
+        )
+
+    def completed_windows(self, source: str, category: str) -> list[tuple[str, str, int]]:
+        rows = self.conn.execute(
+            "SELECT start, end, papers FROM harvest_windows WHERE source=? AND category=? "
+            "ORDER BY start",
+            (source, category),
+        )
+        return [(s, e, n) for s, e, n in rows]
+
+    def get_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_state(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.conn.execute("DELETE FROM state WHERE key=?", (key,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
+
+
+# ---------------------------------------------------------------- row conversion
+
+
+def _prefixed(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in _COLUMNS.split(","))
+
+
+def _day_filter(column: str, start: date | None, end: date | None) -> tuple[str, list[Any]]:
+    clauses, args = ["1"], []
+    if start is not None:
+        clauses.append(f"{column} >= ?")
+        args.append(start.isoformat())
+    if end is not None:
+        clauses.append(f"{column} <= ?")
+        args.append(end.isoformat())
+    return " AND ".join(clauses), args
+
+
+def _row(p: Paper, position: int, source: str) -> tuple[Any, ...]:
+    return (
+        p.arxiv_id, p.version, p.title,
+        json.dumps(p.authors, ensure_ascii=False), json.dumps(p.categories, ensure_ascii=False),
+        p.primary_category, str(p.published), str(p.updated), p.submitted_day.isoformat(),
+        p.abstract, p.comment, p.journal_ref, p.doi, p.abs_url, p.pdf_url, position, source,
+    )  # fmt: skip
+
+
+def _paper(row: Sequence[Any]) -> Paper:
+    return Paper(
+        arxiv_id=row[0],
+        version=row[1],
+        title=row[2],
+        authors=json.loads(row[3]),
+        categories=json.loads(row[4]),
+        primary_category=row[5],
+        published=datetime.fromisoformat(row[6]),
+        updated=datetime.fromisoformat(row[7]),
+        abstract=row[9],
+        comment=row[10],
+        journal_ref=row[11],
+        doi=row[12],
+        abs_url=row[13],
+        pdf_url=row[14],
+    )
+
+
+def _category_rows(p: Paper) -> list[tuple[str, int, str]]:
+    """(category, is_primary, arxiv_id) for the real arXiv categories of a paper."""
+    cats = dict.fromkeys(c for c in p.categories if is_category(c))
+    cats.setdefault(p.primary_category)
+    return [(c, int(c == p.primary_category), p.arxiv_id) for c in cats]
+
+
+def _version_row(arxiv_id: str, v: Version) -> tuple[Any, ...]:
+    how = None if v.announced is None else ("observed" if v.announced_observed else "inferred")
+    return (
+        arxiv_id,
+        v.number,
+        None if v.submitted is None else str(v.submitted),
+        None if v.announced is None else v.announced.isoformat(),
+        how,
+    )
+
+
+def _version(row: Sequence[Any]) -> Version:
+    return Version(
+        number=row[0],
+        submitted=None if row[1] is None else datetime.fromisoformat(row[1]),
+        announced=None if row[2] is None else date.fromisoformat(row[2]),
+        announced_observed=row[3] == "observed",
+    )
+
+
+def _text(p: Paper, name: str) -> str | None:
+    return ", ".join(p.authors) if name == "authors" else getattr(p, name)
+
+
+def _keep_clean_text(new: Paper, old: Paper) -> tuple[Paper, bool]:
+    """`new` with every field that is only a mojibake of `old`'s put back to `old`'s text."""
+    changes: dict[str, object] = {}
+    for name in _TEXT_FIELDS:
+        incoming, stored = _text(new, name), _text(old, name)
+        if incoming is not None and stored is not None and is_degraded_copy(incoming, stored):
+            changes[name] = old.authors if name == "authors" else stored
+    return (new.with_changes(**changes), True) if changes else (new, False)
+
+
+def _same_metadata(a: Paper, b: Paper) -> bool:
+    return _row(a, 0, "") == _row(b, 0, "")
