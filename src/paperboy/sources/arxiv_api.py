@@ -1,0 +1,350 @@
+"""arXiv's query API (Atom 1.0): harvest one category by submission-date windows.
+
+`fetch_window` asks ONE query, `cat:<cat> AND submittedDate:[start TO end]`, in pages of
+2000 sorted by submission date, and checks that everything the API announced
+(`opensearch:totalResults`) arrived. The API serves at most 30000 results per query; a
+window holding more raises `WindowTooLarge` before yielding anything, and `fetch_range`
+splits such windows in half until each fits.
+
+Parsing reproduces what the seed collector (the `arxiv` library) made of an entry, so a
+harvested paper renders in the collector format byte for byte: the title's whitespace runs
+collapsed to one space, the abstract trimmed at both ends (its inner line breaks are kept;
+the collector renderer turns them into spaces), the comment keeping arXiv's own line
+breaks, `abs_url` the entry's <id>, `pdf_url` the link titled "pdf". Both the 2026 layout
+and the 2016 one (folded text, per-element namespace declarations) parse.
+
+The API only tells the first version's date (<published>) and the latest one's
+(<updated>), so `Paper.versions` holds those two and nothing in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from lxml import etree
+
+from paperboy.record import Paper, RecordError, Version, split_id
+from paperboy.sources.http import HttpStatusError, PoliteClient, Retry, SourceError
+
+log = logging.getLogger(__name__)
+
+API_URL_ENV = "PAPERBOY_ARXIV_API_URL"
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+MAX_PAGE = 2000  # results per call, as arXiv documents (HTTP 400 above)
+MAX_TOTAL = 30000  # results per query, as arXiv documents (HTTP 400 beyond)
+
+ATOM = "http://www.w3.org/2005/Atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+ARXIV = "http://arxiv.org/schemas/atom"
+NS = {"a": ATOM, "os": OPENSEARCH, "arxiv": ARXIV}
+ERROR_ID_PREFIX = "https://arxiv.org/api/errors"
+_WHITESPACE = re.compile(r"\s+")
+_MINUTE = timedelta(minutes=1)
+
+
+class ApiError(SourceError):
+    """The API answered with its own error feed (HTTP 400, one entry titled "Error")."""
+
+
+class WindowTooLarge(SourceError):
+    """A window holds more results than one query may page through; split it."""
+
+    def __init__(self, message: str, *, url: str, total: int, start: datetime, end: datetime):
+        super().__init__(message, url=url)
+        self.total = total
+        self.start = start
+        self.end = end
+
+
+class IncompleteWindow(SourceError):
+    """Fewer distinct papers arrived than the API announced, even after retries."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One parsed page of results."""
+
+    total: int
+    start: int
+    items_per_page: int
+    papers: list[Paper]
+
+
+def api_url() -> str:
+    return os.environ.get(API_URL_ENV, "").strip() or DEFAULT_API_URL
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse_feed(body: bytes, url: str = "<feed>") -> FeedPage:
+    """Parse one Atom page. Raises ApiError for arXiv's error feed, Retry for broken XML."""
+    try:
+        root = etree.fromstring(body, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise Retry(f"unparsable or truncated XML: {exc}") from None
+    if root.tag != f"{{{ATOM}}}feed":
+        raise Retry(f"not an Atom feed: root element {root.tag!r}")
+    entries = root.findall("a:entry", NS)
+    error = _error_message(entries)
+    if error is not None:
+        raise ApiError(f"arXiv API error for {url}: {error}", url=url)
+    return FeedPage(
+        total=_int(root, "os:totalResults"),
+        start=_int(root, "os:startIndex"),
+        items_per_page=_int(root, "os:itemsPerPage"),
+        papers=[parse_entry(e) for e in entries],
+    )
+
+
+def _parser() -> etree.XMLParser:
+    # resolve_entities=False and no_network: the feed is data, never a fetch instruction.
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _int(root: etree._Element, path: str) -> int:
+    text = root.findtext(path, namespaces=NS)
+    if text is None or not text.strip().isdigit():
+        raise Retry(f"feed lacks a numeric <{path}>")
+    return int(text)
+
+
+def _error_message(entries: list[etree._Element]) -> str | None:
+    for entry in entries:
+        entry_id = entry.findtext("a:id", default="", namespaces=NS).strip()
+        if entry_id.startswith(ERROR_ID_PREFIX):
+            summary = entry.findtext("a:summary", default="", namespaces=NS).strip()
+            return summary or entry_id
+    return None
+
+
+def parse_entry(entry: etree._Element) -> Paper:
+    """One <entry> as the seed collector saw it (see the module docstring)."""
+    abs_url = _text(entry, "a:id")
+    arxiv_id, version = split_id(abs_url.rsplit("/abs/", 1)[-1])
+    if version is None:
+        raise RecordError(f"entry id without a version: {abs_url!r}")
+    published = _timestamp(_text(entry, "a:published"))
+    updated = _timestamp(_text(entry, "a:updated"))
+    versions = [Version(1, published)]
+    if version > 1:
+        versions.append(Version(version, updated))
+    primary = entry.find("arxiv:primary_category", NS)
+    categories = [c.get("term", "") for c in entry.findall("a:category", NS)]
+    return Paper(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=collapse(_text(entry, "a:title")),
+        authors=[_WHITESPACE.sub(" ", n.strip()) for n in _names(entry)],
+        categories=categories,
+        primary_category=primary.get("term", "") if primary is not None else categories[0],
+        published=published,
+        updated=updated,
+        abstract=_text(entry, "a:summary").strip(),
+        comment=_optional(entry, "arxiv:comment"),
+        journal_ref=_optional(entry, "arxiv:journal_ref"),
+        doi=_optional(entry, "arxiv:doi"),
+        abs_url=abs_url,
+        pdf_url=_pdf_link(entry),
+        versions=versions,
+    )
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs to one space, ends trimmed: what the arxiv library does to titles."""
+    return _WHITESPACE.sub(" ", text.strip())
+
+
+def _text(entry: etree._Element, path: str) -> str:
+    found = entry.find(path, NS)
+    if found is None:
+        raise RecordError(f"entry lacks <{path}>")
+    return found.text or ""
+
+
+def _optional(entry: etree._Element, path: str) -> str | None:
+    # Ends trimmed like the arxiv library (feedparser) does; inner line breaks stay.
+    text = entry.findtext(path, namespaces=NS)
+    return text.strip() if text is not None and text.strip() else None
+
+
+def _names(entry: etree._Element) -> list[str]:
+    return [a.findtext("a:name", default="", namespaces=NS) for a in entry.findall("a:author", NS)]
+
+
+def _pdf_link(entry: etree._Element) -> str:
+    for link in entry.findall("a:link", NS):
+        if link.get("title") == "pdf":
+            return link.get("href", "")
+    return ""  # Paper fills in the canonical http://arxiv.org/pdf/<id>v<n>
+
+
+def _timestamp(text: str) -> datetime:
+    stamp = datetime.fromisoformat(text.strip())
+    if stamp.tzinfo is None:
+        raise RecordError(f"timestamp without a time zone: {text!r}")
+    return stamp.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- fetching
+
+
+def window_query(category: str, start: datetime, end: datetime) -> str:
+    """The search_query for [start, end): arXiv's bounds are inclusive minutes."""
+    last = end - _MINUTE
+    return f"cat:{category} AND submittedDate:[{start:%Y%m%d%H%M} TO {last:%Y%m%d%H%M}]"
+
+
+def fetch_page(
+    client: PoliteClient, params: dict[str, str], *, base_url: str | None = None
+) -> FeedPage:
+    """One API call; retries broken XML and the API's intermittent empty page."""
+    url = base_url or api_url()
+
+    def parse(response: httpx.Response) -> FeedPage:
+        page = parse_feed(response.content, str(response.url))
+        if not page.papers and page.start < page.total:
+            # arXiv sometimes answers a page that exists with no entries at all.
+            raise Retry(f"empty page at start={page.start} of {page.total}")
+        return page
+
+    try:
+        return client.fetch(url, parse, params)
+    except HttpStatusError as exc:
+        raise _api_error(exc) from None
+
+
+def _api_error(exc: HttpStatusError) -> SourceError:
+    try:
+        parse_feed(exc.body, exc.url or "")
+    except ApiError as api:
+        return api
+    except (Retry, RecordError):
+        pass
+    return exc
+
+
+def fetch_window(
+    client: PoliteClient,
+    category: str,
+    start: datetime,
+    end: datetime,
+    *,
+    base_url: str | None = None,
+    page_size: int = MAX_PAGE,
+    max_total: int = MAX_TOTAL,
+) -> Iterator[Paper]:
+    """Every paper of `category` first submitted in [start, end), oldest first, once each.
+
+    start and end must be time-zone aware; arXiv's query works in whole minutes, so the
+    query covers the minutes around the window and papers outside it are dropped here.
+    Raises WindowTooLarge (before yielding anything) when the API reports more than
+    `max_total` results, IncompleteWindow when fewer distinct papers arrived than announced,
+    ApiError for the API's error feed and SourceError when retries run out.
+    """
+    _check_window(start, end)
+    lo = _floor_minute(start)
+    hi = _floor_minute(end - timedelta(microseconds=1)) + _MINUTE
+    query = window_query(category, lo, hi)
+    base = {"search_query": query, "sortBy": "submittedDate", "sortOrder": "ascending"}
+    seen: set[str] = set()
+    offset = 0
+    total: int | None = None
+    while total is None or offset < total:
+        params = {**base, "start": str(offset), "max_results": str(page_size)}
+        page = fetch_page(client, params, base_url=base_url)
+        if total is None:
+            total = page.total
+            if total > max_total:
+                raise WindowTooLarge(
+                    f"{category} {start.isoformat()}..{end.isoformat()}: {total} results, "
+                    f"more than the {max_total} one query may return; split the window",
+                    url=base_url or api_url(),
+                    total=total,
+                    start=start,
+                    end=end,
+                )
+        elif page.total != total:
+            log.warning("totalResults changed from %d to %d for %s", total, page.total, query)
+            total = page.total
+        if not page.papers:
+            break
+        offset += len(page.papers)
+        for paper in page.papers:
+            if paper.arxiv_id in seen:
+                continue
+            seen.add(paper.arxiv_id)
+            if start <= paper.published < end:
+                yield paper
+    if total is not None and len(seen) < total:
+        raise IncompleteWindow(
+            f"{category} {start.isoformat()}..{end.isoformat()}: the API announced {total} "
+            f"results but only {len(seen)} distinct papers arrived ({query})",
+            url=base_url or api_url(),
+        )
+
+
+def fetch_range(
+    client: PoliteClient,
+    category: str,
+    start: datetime,
+    end: datetime,
+    *,
+    base_url: str | None = None,
+    page_size: int = MAX_PAGE,
+    max_total: int = MAX_TOTAL,
+) -> Iterator[Paper]:
+    """Like fetch_window, but halves any window the API says is too large, oldest first."""
+    pending = [(start, end)]
+    while pending:
+        lo, hi = pending.pop()
+        try:
+            yield from fetch_window(
+                client,
+                category,
+                lo,
+                hi,
+                base_url=base_url,
+                page_size=page_size,
+                max_total=max_total,
+            )
+        except WindowTooLarge:
+            first, second = split_window(lo, hi)
+            pending.extend([second, first])
+
+
+def split_window(start: datetime, end: datetime) -> tuple[tuple[datetime, datetime], ...]:
+    """Two halves of [start, end) on a whole minute; raises if a minute cannot be split."""
+    middle = _floor_minute(start + (end - start) / 2)
+    if middle <= start:
+        middle = _floor_minute(start) + _MINUTE
+    if middle >= end:
+        raise SourceError(f"window {start.isoformat()}..{end.isoformat()} cannot be split")
+    return (start, middle), (middle, end)
+
+
+def fetch_ids(
+    client: PoliteClient, ids: list[str], *, base_url: str | None = None
+) -> Iterator[Paper]:
+    """The latest version of each id (ids arXiv does not know are silently missing)."""
+    for first in range(0, len(ids), MAX_PAGE):
+        chunk = ids[first : first + MAX_PAGE]
+        params = {"id_list": ",".join(chunk), "start": "0", "max_results": str(len(chunk))}
+        yield from fetch_page(client, params, base_url=base_url).papers
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("window bounds must be time-zone aware (UTC)")
+    if end <= start:
+        raise ValueError(f"empty window {start.isoformat()}..{end.isoformat()}")
+
+
+def _floor_minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
