@@ -34,6 +34,7 @@ FIELDS = (
 _FIELD_LINE = re.compile(r"^- \*\*(?P<name>[A-Za-z ]+)\*\*: (?P<value>.*)$")
 _PDF_LINK = re.compile(r"^\[PDF\]\((?P<url>[^)]*)\)$")
 
+
 def _field_pattern(name: str, group: str) -> str:
     # A value runs on over continuation lines, which start with two spaces.
     return rf"- \*\*{name}\*\*: (?P<{group}>[^\n]*(?:\n  [^\n]*)*)\n"
@@ -95,7 +96,7 @@ def _parse_fast(text: str, pos: int, path: str | Path) -> list[Paper] | None:
         values = {name: m.group(f"f{i}") for i, name in enumerate(FIELDS)}
         try:
             papers.append(_paper_from_fields(m.group("title"), values))
-        except (RecordError, ValueError):
+        except _FieldError:
             return None
         pos = m.end()
     return papers
@@ -119,8 +120,10 @@ def _parse_lines(lines: list[str], path: str | Path) -> list[Paper]:
 def _parse_block(lines: list[str], start: int, path: str | Path) -> tuple[Paper, int]:
     title = lines[start][4:]
     values: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
     i = start + 1
     for name in FIELDS:
+        field_lines[name] = i + 1
         m = _FIELD_LINE.match(lines[i]) if i < len(lines) else None
         if m is None or m.group("name") != name:
             raise FormatError(path, i + 1, f"expected the '- **{name}**:' line")
@@ -133,8 +136,14 @@ def _parse_block(lines: list[str], start: int, path: str | Path) -> tuple[Paper,
         values[name] = value
     try:
         return _paper_from_fields(title, values), i
-    except (RecordError, ValueError) as exc:
-        raise FormatError(path, start + 1, f"paper {title[:60]!r}: {exc}") from None
+    except _FieldError as exc:
+        raise FormatError(path, field_lines[exc.field], f"{exc.field}: {exc}") from None
+
+
+class _FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _none(value: str) -> str | None:
@@ -143,16 +152,19 @@ def _none(value: str) -> str | None:
 
 def _paper_from_fields(title: str, v: dict[str, str]) -> Paper:
     abs_url = v["Arxiv ID"]
-    arxiv_id, version = split_id(abs_url.rsplit("/abs/", 1)[-1])
+    try:
+        arxiv_id, version = split_id(abs_url.rsplit("/abs/", 1)[-1])
+    except RecordError as exc:
+        raise _FieldError("Arxiv ID", str(exc)) from None
     if version is None:
-        raise RecordError(f"Arxiv ID without a version: {abs_url!r}")
+        raise _FieldError("Arxiv ID", f"no version in {abs_url!r}")
     link = _PDF_LINK.match(v["Links"])
     if link is None:
-        raise RecordError(f"Links is not '[PDF](url)': {v['Links']!r}")
+        raise _FieldError("Links", f"not '[PDF](url)': {v['Links']!r}")
     terms = v["Categories"].split(", ")
     primary = [t[2:-2] for t in terms if len(t) > 4 and t.startswith("**") and t.endswith("**")]
     if not primary:
-        raise RecordError(f"no primary (bold) category in {v['Categories']!r}")
+        raise _FieldError("Categories", f"no primary (bold) category in {v['Categories']!r}")
     return Paper(
         arxiv_id=arxiv_id,
         version=version,
@@ -172,9 +184,12 @@ def _paper_from_fields(title: str, v: dict[str, str]) -> Paper:
 
 
 def _timestamp(text: str, name: str) -> datetime:
-    stamp = datetime.fromisoformat(text)
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise _FieldError(name, f"not a timestamp: {text!r}") from None
     if stamp.tzinfo is None:
-        raise RecordError(f"{name} has no time zone: {text!r}")
+        raise _FieldError(name, f"no time zone in {text!r}")
     return stamp
 
 
@@ -248,5 +263,3 @@ def _calendar_cell(category: str, y: int, m: int, d: int, present: set[date]) ->
     if day in present:
         return f"[{d}](./{day_path(category, day).as_posix()}) | "
     return f"{d} | "
-
-

@@ -60,9 +60,15 @@ def parse(text: str, path: str | Path = "<text>") -> ListingFile:
             break
         entry = _ENTRY.match(lines[i])
         if entry is None:
-            raise FormatError(path, i + 1, f"expected '### <n>.<title>  [ :arrow_down: ](…)', found {lines[i][:60]!r}")
+            raise FormatError(
+                path,
+                i + 1,
+                f"expected '### <n>.<title>  [ :arrow_down: ](…)', found {lines[i][:60]!r}",
+            )
         if int(entry.group("n")) != len(raw) + 1:
-            raise FormatError(path, i + 1, f"entry numbered {entry.group('n')}, expected {len(raw) + 1}")
+            raise FormatError(
+                path, i + 1, f"entry numbered {entry.group('n')}, expected {len(raw) + 1}"
+            )
         abstract = _ABSTRACT.match(lines[i + 1]) if i + 1 < len(lines) else None
         if abstract is None:
             raise FormatError(path, i + 2, "expected '>  <abstract>' followed by six spaces")

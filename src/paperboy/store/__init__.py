@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
+from paperboy.config import data_dir
 from paperboy.store.sqlite import ListingEntry, SQLiteStore, UpsertResult, is_category
 
-__all__ = ["ListingEntry", "SQLiteStore", "UpsertResult", "default_db_path", "is_category", "open_store"]
+__all__ = [
+    "ListingEntry",
+    "SQLiteStore",
+    "UpsertResult",
+    "default_db_path",
+    "is_category",
+    "open_store",
+]
 
 
 def default_db_path() -> Path:
@@ -17,7 +23,7 @@ def default_db_path() -> Path:
     env = os.environ.get("PAPERBOY_DB")
     if env:
         return Path(env)
-    return Path(user_data_dir("paperboy", appauthor=False)) / "paperboy.sqlite3"
+    return data_dir() / "paperboy.sqlite3"
 
 
 def open_store(path: str | Path | None = None) -> SQLiteStore:

@@ -258,14 +258,18 @@ class SQLiteStore:
     # ------------------------------------------------------------ announcements
 
     def set_announced(self, rows: Iterable[tuple[str, int, date, bool]]) -> None:
-        """(arxiv_id, version, day, observed); an observed day is never replaced by an inferred one."""
+        """Rows of (arxiv_id, version, day, observed).
+
+        An observed day is never replaced by an inferred one.
+        """
         with self.transaction():
             for arxiv_id, number, day, observed in rows:
                 self.conn.execute(
                     "INSERT INTO versions (arxiv_id, number, announced, announced_how) "
                     "VALUES (?, ?, ?, ?) ON CONFLICT (arxiv_id, number) DO UPDATE SET "
                     "announced = excluded.announced, announced_how = excluded.announced_how "
-                    "WHERE versions.announced_how IS NOT 'observed' OR excluded.announced_how = 'observed'",
+                    "WHERE versions.announced_how IS NOT 'observed' "
+                    "OR excluded.announced_how = 'observed'",
                     (arxiv_id, number, day.isoformat(), "observed" if observed else "inferred"),
                 )
 
@@ -284,8 +288,17 @@ class SQLiteStore:
                 "INSERT INTO listing_entries (category, day, position, arxiv_id, version, "
                 "section, title, abstract, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (category, day.isoformat(), i, e.arxiv_id, e.version, e.section,
-                     e.title, e.abstract, source)
+                    (
+                        category,
+                        day.isoformat(),
+                        i,
+                        e.arxiv_id,
+                        e.version,
+                        e.section,
+                        e.title,
+                        e.abstract,
+                        source,
+                    )
                     for i, e in enumerate(entries)
                 ],
             )

@@ -1,0 +1,3 @@
+from paperboy.cli import app
+
+app(prog_name="paperboy")

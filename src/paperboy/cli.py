@@ -1,0 +1,144 @@
+"""The `paperboy` command: a thin layer over the library, one function per command."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from paperboy import config, export, importer
+from paperboy.store import SQLiteStore, default_db_path, open_store
+
+app = typer.Typer(
+    help="Collect arXiv papers of a category, keep them in a local database, write digests.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+_state: dict[str, Path] = {}
+
+DateOpt = Annotated[str | None, typer.Option(help="YYYY-MM-DD")]
+CategoryOpt = Annotated[str, typer.Option("--category", "-c", help="arXiv category, e.g. cs.CV")]
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        Path | None,
+        typer.Option(help="SQLite database file (default: $PAPERBOY_DB or the user data dir)"),
+    ] = None,
+) -> None:
+    _state["db"] = db if db is not None else default_db_path()
+
+
+def store() -> SQLiteStore:
+    return open_store(_state.get("db", default_db_path()))
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+def fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="digest files or directories (recursive)")],
+) -> None:
+    """Load digest files of either format (collector or listing) into the store."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise fail(f"no such file or directory: {', '.join(missing)}")
+    files = list(importer.iter_files(paths))
+    with store() as s, Progress(console=console, transient=True) as progress:
+        task = progress.add_task("importing", total=len(files))
+        report = importer.import_paths(s, files, on_file=lambda _: progress.advance(task))
+    typer.echo(report.summary())
+    if report.rejected:
+        raise typer.Exit(code=1)
+
+
+class Format(StrEnum):
+    collector = "collector"
+    listing = "listing"
+    json = "json"
+
+
+@app.command("export")
+def export_(
+    out: Annotated[Path, typer.Option(help="output directory ('-' or a file for json)")],
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.collector,
+    category: CategoryOpt = config.DEFAULT_CATEGORY,
+    from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="one day, YYYY-MM-DD")] = None,
+) -> None:
+    """Write digests from the store: collector archive, announcement listings, or JSON lines."""
+    one = parse_day(day, "--date")
+    start = one or parse_day(from_, "--from")
+    end = one or parse_day(to, "--to")
+    with store() as s:
+        if format is Format.json:
+            result = _export_json(s, out, category, start, end)
+        elif format is Format.listing:
+            result = _export_listings(s, out, category, start, end)
+        else:
+            result = export.write_collector_archive(s, out, category, start, end)
+    message = f"wrote {result.files} files, {result.papers} papers to {out}"
+    # With JSON on stdout, the summary must not mix into the data.
+    typer.echo(message, err=str(out) == "-")
+
+
+def _export_json(
+    s: SQLiteStore, out: Path, category: str, start: date | None, end: date | None
+) -> export.ExportResult:
+    if str(out) == "-":
+        return export.write_json_lines(s, sys.stdout, category, start, end)
+    target = out / "papers.jsonl" if out.is_dir() else out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as stream:
+        return export.write_json_lines(s, stream, category, start, end)
+
+
+def _export_listings(
+    s: SQLiteStore, out: Path, category: str, start: date | None, end: date | None
+) -> export.ExportResult:
+    if start is None or end is None:
+        raise fail("a listing export needs --date, or --from and --to")
+    files = papers = 0
+    for day in export.days(start, end):
+        entries = export.stored_listing(s, category, day)
+        if entries:
+            export.write_listing(out, category, day, entries)
+            files += 1
+            papers += len(entries)
+    return export.ExportResult(files, papers)
+
+
+@app.command()
+def update(
+    out: Annotated[Path | None, typer.Option(help="archive directory")] = None,
+) -> None:
+    """The main job: bring the store up to date, then write the digest archive."""
+    archive = out or config.archive_dir()
+    with store() as s:
+        report = importer.import_paths(s, [config.sample_dir()])
+        typer.echo(report.summary())
+        for category in config.categories():
+            result = export.write_collector_archive(s, archive, category)
+            typer.echo(f"{category}: {result.papers} papers in {result.files} day files")
+    typer.echo(f"archive: {archive / 'calendar.md'}")

@@ -1,0 +1,32 @@
+"""Settings from the environment, with defaults under the user's data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+DEFAULT_CATEGORY = "cs.CV"
+
+
+def data_dir() -> Path:
+    return Path(user_data_dir("paperboy", appauthor=False))
+
+
+def archive_dir() -> Path:
+    """Where `paperboy update` writes the digest archive: PAPERBOY_ARCHIVE or <data dir>/archive."""
+    env = os.environ.get("PAPERBOY_ARCHIVE")
+    return Path(env) if env else data_dir() / "archive"
+
+
+def categories() -> list[str]:
+    """The categories `paperboy update` keeps: PAPERBOY_CATEGORIES (comma-separated) or cs.CV."""
+    env = os.environ.get("PAPERBOY_CATEGORIES", "")
+    cats = [c.strip() for c in env.split(",") if c.strip()]
+    return cats or [DEFAULT_CATEGORY]
+
+
+def sample_dir() -> Path:
+    """The small real sample shipped inside the package (see data/SAMPLE-NOTICE.md)."""
+    return Path(__file__).parent / "data" / "sample"

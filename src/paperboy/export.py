@@ -1,0 +1,122 @@
+"""The store -> digest files (collector archive + calendar, listings) and JSON lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import IO, Any
+
+from paperboy.formats import collector, listing
+from paperboy.record import Paper
+from paperboy.store import SQLiteStore
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    files: int
+    papers: int
+
+
+def write_collector_archive(
+    store: SQLiteStore,
+    out: Path,
+    category: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> ExportResult:
+    """Write <out>/<category>/YYYY/MM/YYYYMMDD.md per submission day, then <out>/calendar.md."""
+    files = papers = 0
+    stream = store.papers(category=category, start=start, end=end)
+    for day, group in groupby(stream, key=lambda p: p.submitted_day):
+        day_papers = list(group)
+        _write_if_changed(
+            out / collector.day_path(category, day), collector.render_day(category, day, day_papers)
+        )
+        files += 1
+        papers += len(day_papers)
+    write_calendar(out, category)
+    return ExportResult(files, papers)
+
+
+def write_calendar(out: Path, category: str) -> None:
+    """calendar.md for every day file present under <out>/<category>, as the anchor does."""
+    days = [
+        date(int(f.stem[:4]), int(f.stem[4:6]), int(f.stem[6:8]))
+        for f in (out / category).glob("[0-9]*/[0-9]*/[0-9]*.md")
+        if len(f.stem) == 8 and f.stem.isdigit()
+    ]
+    _write_if_changed(out / "calendar.md", collector.render_calendar(category, days))
+
+
+def write_listing(out: Path, category: str, day: date, entries: Iterable[listing.Entry]) -> Path:
+    path = out / listing.listing_path(category, day)
+    _write_if_changed(path, listing.render(category, day, list(entries)))
+    return path
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Leave files whose content is already right alone (their mtime too)."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)  # never leave a half-written digest behind
+
+
+def paper_json(store: SQLiteStore, paper: Paper) -> dict[str, Any]:
+    """Every stored field of a paper, versions included, as JSON-ready values."""
+    record = asdict(paper)
+    record["published"] = str(paper.published)
+    record["updated"] = str(paper.updated)
+    record["versions"] = [
+        {
+            "number": v.number,
+            "submitted": None if v.submitted is None else str(v.submitted),
+            "announced": None if v.announced is None else v.announced.isoformat(),
+            "announced_how": None
+            if v.announced is None
+            else ("observed" if v.announced_observed else "inferred"),
+        }
+        for v in store.versions(paper.arxiv_id)
+    ]
+    return record
+
+
+def write_json_lines(
+    store: SQLiteStore,
+    stream: IO[str],
+    category: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> ExportResult:
+    count = 0
+    for paper in store.papers(category=category, start=start, end=end):
+        stream.write(json.dumps(paper_json(store, paper), ensure_ascii=False) + "\n")
+        count += 1
+    return ExportResult(1, count)
+
+
+def days(start: date, end: date) -> Iterator[date]:
+    for ordinal in range(start.toordinal(), end.toordinal() + 1):
+        yield date.fromordinal(ordinal)
+
+
+def stored_listing(store: SQLiteStore, category: str, day: date) -> list[listing.Entry]:
+    """A day's listing as a source showed it, its text as first announced where it was kept."""
+    entries = store.listing(category, day)
+    papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in entries])}
+    out = []
+    for e in entries:
+        paper = papers.get(e.arxiv_id)
+        title = e.title if e.title is not None else (paper.title if paper else "")
+        abstract = e.abstract if e.abstract is not None else (paper.abstract if paper else "")
+        out.append(listing.Entry(e.arxiv_id, title, abstract, e.section))
+    return out
