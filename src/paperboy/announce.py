@@ -229,7 +229,10 @@ def _days_in_month(
     scheduled = [listing_day_of_cutoff(c, holidays) for c in cutoffs]
     # Only papers whose cutoff falls in the id month can have been announced on schedule.
     in_month = [i for i, c in enumerate(cutoffs) if f"{c:%y%m}" == month]
-    on_time = {in_month[k] for k in _rising([papers[i][2] for i in in_month])}
+    # Read from the end, so that of two equally long runs the one keeping the lower id wins:
+    # a paper older than an id before it is the held one.
+    stamps = [-papers[i][2].timestamp() for i in reversed(in_month)]
+    on_time = {in_month[-1 - k] for k in _rising(stamps)}
     anchors = {i: scheduled[i] for i in on_time}
     anchors.update((i, observed[p[1]]) for i, p in enumerate(papers) if p[1] in observed)
     later = _next_anchor_days(len(papers), anchors, floor)
@@ -267,9 +270,9 @@ def _month_bounds(month: str, holidays: Set[date]) -> tuple[date, date]:
     )
 
 
-def _rising(values: Sequence[datetime]) -> list[int]:
+def _rising(values: Sequence[float]) -> list[int]:
     """Indices of one longest non-decreasing subsequence of `values` (patience sorting)."""
-    tails: list[datetime] = []  # smallest last value of a rising run of each length
+    tails: list[float] = []  # smallest last value of a rising run of each length
     tail_index: list[int] = []
     previous = [-1] * len(values)
     for i, value in enumerate(values):
