@@ -177,17 +177,20 @@ def infer_days(
 ) -> dict[str, date]:
     """The listing date of each paper's first version, from its id and submission time.
 
-    `first_versions` gives (id, v1 submission time); `observed` gives listing dates a source
+    `first_versions` gives (id, v1 submission time); `observed` (by bare id) gives dates a source
     stated, which are kept as they are and anchor their neighbours. New-style ids are read
     per id month, in id order:
 
-    * the largest set of papers whose submission times rise with their ids were announced
-      on schedule (their times sort them into batches: cutoff month equal to the id month);
+    * the largest set of papers whose submission times rise with their ids (among those
+      whose cutoff falls in the id month) were announced on schedule;
     * every other paper was held (or its timestamp is off) and is announced with the next
       on-schedule paper in id order: held papers open the batch after the one they missed,
       as seed 004 shows for 2112.14768 and 2112.14772. After a month's last on-schedule
-      paper, it stays on that paper's day (a lower bound: later ids are not in the data);
-    * the id month bounds every day: its first and last weekday cutoffs.
+      paper, it stays on that paper's day (a lower bound: later ids are not in the input);
+    * no paper comes before its schedule, and one pushed later pushes the higher ids with it;
+    * the id month has the last word: a day lies between the listings of its first and last
+      weekday cutoff (the 2021 data's one v1 stamped after its batch closed, 2107.14803,
+      thus lands a day before its schedule).
 
     Old-style ids only get the schedule: they are numbered per archive and we hold too few
     neighbours to read blocks from them. The more of arXiv the input holds, the sharper the
