@@ -55,6 +55,7 @@ class LoggedRequest:
     endpoint: Endpoint
     target: str  # path and query as sent
     fault: FaultKind | None
+    user_agent: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +181,15 @@ class ArxivServer:
             self.faults_served.clear()
             self.log.clear()
 
-    def _take(self, endpoint: Endpoint, target: str) -> Fault | None:
+    def _take(self, endpoint: Endpoint, target: str, user_agent: str) -> Fault | None:
         with self._lock:
             self.requests[endpoint] += 1
             found = next((f for f in self._faults if f.endpoint in (None, endpoint)), None)
             if found is not None:
                 self._faults.remove(found)
                 self.faults_served[found.kind] += 1
-            self.log.append(LoggedRequest(endpoint, target, found.kind if found else None))
+            kind = found.kind if found else None
+            self.log.append(LoggedRequest(endpoint, target, kind, user_agent))
             return found
 
     # ------------------------------------------------------------ handling
@@ -195,7 +197,7 @@ class ArxivServer:
     def handle(self, handler: _Handler) -> None:
         split = urlsplit(handler.path)
         endpoint = _endpoint(split.path)
-        fault = self._take(endpoint, handler.path)
+        fault = self._take(endpoint, handler.path, handler.headers.get("User-Agent", ""))
         kind = fault.kind if fault else None
         if fault is not None and kind == "slow":
             time.sleep(fault.seconds)
