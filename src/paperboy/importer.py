@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,10 @@ class ImportReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repairs: list[Repair] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, arxiv_id)
+
+    def paper_count(self) -> int:
+        p = self.papers
+        return len(p.new) + len(p.updated) + len(p.unchanged) + self.listing_entries
 
     def summary(self) -> str:
         p = self.papers
@@ -69,20 +75,77 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+# Files are committed in batches of about this many papers: each file is still all or nothing
+# (a savepoint), but one commit per batch instead of per file makes the full-text index
+# flush far less often. A crash loses at most the uncommitted batch, never part of a file.
+BATCH_PAPERS = 20_000
+# Files read ahead by the reading thread: parsing overlaps with SQLite (which releases the
+# GIL), and memory stays bounded however large the input is.
+READ_AHEAD = 8
+
+
+@dataclass(slots=True)
+class Digest:
+    """One file read and repaired, ready to load: papers (format A) or a listing (format B)."""
+
+    path: Path
+    papers: list[Paper] | None = None
+    listing: listing.ListingFile | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    error: str | None = None
+
+
 def import_paths(
     store: SQLiteStore,
     paths: Iterable[str | Path],
     on_file: Callable[[Path], None] | None = None,
 ) -> ImportReport:
     report = ImportReport()
-    for path in iter_files(paths):
-        try:
-            import_file(store, path, report)
-        except (FormatError, OSError, UnicodeDecodeError) as exc:
-            report.rejected.append((str(path), _reason(exc)))
-        if on_file is not None:
-            on_file(path)
+    digests = _read_ahead(iter_files(paths))
+    done = False
+    while not done:
+        with store.transaction():
+            start = report.paper_count()
+            while report.paper_count() - start < BATCH_PAPERS:
+                digest = next(digests, None)
+                if digest is None:
+                    done = True
+                    break
+                load(store, digest, report)
+                if on_file is not None:
+                    on_file(digest.path)
     return report
+
+
+def _read_ahead(paths: Iterator[Path]) -> Iterator[Digest]:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperboy-read") as pool:
+        pending: deque[Future[Digest]] = deque()
+        for path in paths:
+            pending.append(pool.submit(read_digest, path))
+            if len(pending) >= READ_AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def read_digest(path: Path) -> Digest:
+    """Read one digest file of either format; errors are kept on the result, not raised."""
+    digest = Digest(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        first = text.split("\n", 1)[0]
+        if collector.looks_like(first):
+            day = collector.parse(text, path)
+            papers = _latest_once(day.papers, digest)
+            digest.papers = [_repaired(p, digest) for p in papers]
+        elif listing.looks_like(first):
+            digest.listing = listing.parse(text, path)
+        else:
+            raise FormatError(path, 1, f"not a digest file of a known format: {first[:60]!r}")
+    except (FormatError, OSError, UnicodeDecodeError) as exc:
+        digest.error = _reason(exc)
+    return digest
 
 
 def _reason(exc: Exception) -> str:
@@ -93,28 +156,22 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def import_file(store: SQLiteStore, path: Path, report: ImportReport) -> None:
-    """Load one digest file of either format; raises FormatError with nothing stored."""
-    text = path.read_text(encoding="utf-8")
-    first = text.split("\n", 1)[0]
-    if collector.looks_like(first):
-        _import_collector(store, collector.parse(text, path), str(path), report)
-    elif listing.looks_like(first):
-        _import_listing(store, listing.parse(text, path), str(path), report)
-    else:
-        raise FormatError(path, 1, f"not a digest file of a known format: {first[:60]!r}")
+def load(store: SQLiteStore, digest: Digest, report: ImportReport) -> None:
+    """Store one read file whole (a transaction of its own), and account for it."""
+    if digest.error is not None:
+        report.rejected.append((str(digest.path), digest.error))
+        return
+    source = str(digest.path)
+    if digest.papers is not None:
+        report.papers.add(store.upsert(digest.papers, source=f"collector:{source}"))
+    elif digest.listing is not None:
+        _load_listing(store, digest.listing, source, report)
+    report.repairs += digest.repairs
+    report.duplicates += digest.duplicates
     report.files += 1
 
 
-def _import_collector(
-    store: SQLiteStore, day: collector.DayFile, path: str, report: ImportReport
-) -> None:
-    papers = _latest_once(day.papers, path, report)
-    papers = [_repaired(p, path, report) for p in papers]
-    report.papers.add(store.upsert(papers, source=f"collector:{path}"))
-
-
-def _latest_once(papers: list[Paper], path: str, report: ImportReport) -> list[Paper]:
+def _latest_once(papers: list[Paper], digest: Digest) -> list[Paper]:
     """The latest version of each id, at the place the id first appeared."""
     chosen: dict[str, Paper] = {}
     for p in papers:
@@ -122,34 +179,34 @@ def _latest_once(papers: list[Paper], path: str, report: ImportReport) -> list[P
         if seen is None:
             chosen[p.arxiv_id] = p
             continue
-        report.duplicates.append((path, p.arxiv_id))
+        digest.duplicates.append((str(digest.path), p.arxiv_id))
         if p.version >= seen.version:
             chosen[p.arxiv_id] = p
     return list(chosen.values())
 
 
-def _repaired(p: Paper, path: str, report: ImportReport) -> Paper:
+def _repaired(p: Paper, digest: Digest) -> Paper:
     changes: dict[str, object] = {}
     for name in ("title", "abstract", "comment", "journal_ref"):
         value = getattr(p, name)
         if value is not None:
-            fixed = _repair_field(value, p.arxiv_id, name, path, report)
+            fixed = _repair_field(value, p.arxiv_id, name, digest)
             if fixed != value:
                 changes[name] = fixed
-    authors = [_repair_field(a, p.arxiv_id, "authors", path, report) for a in p.authors]
+    authors = [_repair_field(a, p.arxiv_id, "authors", digest) for a in p.authors]
     if authors != p.authors:
         changes["authors"] = authors
     return p.with_changes(**changes) if changes else p
 
 
-def _repair_field(value: str, arxiv_id: str, name: str, path: str, report: ImportReport) -> str:
+def _repair_field(value: str, arxiv_id: str, name: str, digest: Digest) -> str:
     fixed, broken = repair(value)
     if fixed != value or broken:
-        report.repairs.append(Repair(path, arxiv_id, name, value, fixed, broken))
+        digest.repairs.append(Repair(str(digest.path), arxiv_id, name, value, fixed, broken))
     return fixed
 
 
-def _import_listing(
+def _load_listing(
     store: SQLiteStore, day: listing.ListingFile, path: str, report: ImportReport
 ) -> None:
     entries = [ListingEntry(e.arxiv_id, e.section, e.title, e.abstract) for e in day.entries]

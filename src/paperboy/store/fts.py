@@ -1,0 +1,232 @@
+"""Read queries the views need: full-text search over papers_fts, and counts for calendars.
+
+Everything here takes a SQLiteStore and only reads. The MATCH expression comes from
+`paperboy.search`, which builds it from what a person typed; this module never builds FTS
+syntax itself and binds every value as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from paperboy.store.sqlite import SQLiteStore
+
+# Column weights for bm25(): title, authors, abstract, comment. A title hit counts as ten
+# abstract hits, so papers about the words rank above papers that merely use them.
+WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+_BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
+# Markers around matched terms in highlights: private-use characters, which arXiv text does
+# not hold, so the caller can split on them without ambiguity.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+SNIPPET_TOKENS = 40
+
+Order = Literal["relevance", "newest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions outside the text: categories and submission days.
+
+    `category_groups` are ANDed; each group is a set of alternatives, where an entry ending
+    in '*' is a prefix ('cs.*'). `excluded` drops papers in any of those categories.
+    """
+
+    category_groups: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.category_groups or self.excluded or self.start or self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    rowid: int
+    arxiv_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A paper's title and abstract snippet with MARK_START/MARK_END around matched terms."""
+
+    title: str
+    snippet: str
+
+
+def search(
+    store: SQLiteStore,
+    match: str | None,
+    filters: Filters,
+    limit: int,
+    offset: int = 0,
+    order: Order = "relevance",
+) -> list[Ranked]:
+    """One page of papers matching `match` (an FTS5 expression) and the filters.
+
+    With no match expression, papers passing the filters come newest first.
+    """
+    if match is None:
+        return _browse(store, filters, limit, offset)
+    where, args = _filter_sql(filters, "f.rowid")
+    if order == "relevance":
+        # Rank on the index alone and join papers for the page only: joining before the
+        # sort would read a large row for every match.
+        sql = (
+            f"SELECT r.rowid, p.arxiv_id, r.score FROM (SELECT f.rowid AS rowid, {_BM25} AS score "
+            f"FROM papers_fts f WHERE papers_fts MATCH ? AND {where} "
+            "ORDER BY score, f.rowid DESC LIMIT ? OFFSET ?) r "
+            "JOIN papers p ON p.rowid = r.rowid ORDER BY r.score, r.rowid DESC"
+        )
+    else:
+        sql = (
+            f"SELECT f.rowid, p.arxiv_id, 0.0 FROM papers_fts f JOIN papers p ON p.rowid = f.rowid "
+            f"WHERE papers_fts MATCH ? AND {where} "
+            "ORDER BY p.published DESC, f.rowid DESC LIMIT ? OFFSET ?"
+        )
+    rows = store.conn.execute(sql, [match, *args, limit, offset])
+    return [Ranked(r, a, s) for r, a, s in rows]
+
+
+def _browse(store: SQLiteStore, filters: Filters, limit: int, offset: int) -> list[Ranked]:
+    where, args = _filter_sql(filters, "p.rowid")
+    rows = store.conn.execute(
+        f"SELECT p.rowid, p.arxiv_id FROM papers p WHERE {where} "
+        "ORDER BY p.submitted_day DESC, p.published DESC, p.rowid DESC LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    )
+    return [Ranked(r, a, 0.0) for r, a in rows]
+
+
+def count(store: SQLiteStore, match: str | None, filters: Filters, cap: int) -> int:
+    """How many papers match, counting no further than `cap` (counts cost time too)."""
+    if match is None:
+        where, args = _filter_sql(filters, "p.rowid")
+        sql = f"SELECT 1 FROM papers p WHERE {where} LIMIT ?"
+    else:
+        where, args = _filter_sql(filters, "f.rowid")
+        args = [match, *args]
+        sql = f"SELECT 1 FROM papers_fts f WHERE papers_fts MATCH ? AND {where} LIMIT ?"
+    row = store.conn.execute(f"SELECT count(*) FROM ({sql})", [*args, cap]).fetchone()
+    return int(row[0])
+
+
+def marked(store: SQLiteStore, match: str, rowids: Sequence[int]) -> dict[int, Marked]:
+    """Title highlights and abstract snippets for a page of results."""
+    if not rowids:
+        return {}
+    marks = f"'{MARK_START}', '{MARK_END}'"
+    rows = store.conn.execute(
+        f"SELECT rowid, highlight(papers_fts, 0, {marks}), "
+        f"snippet(papers_fts, 2, {marks}, '…', {SNIPPET_TOKENS}) FROM papers_fts "
+        f"WHERE papers_fts MATCH ? AND rowid IN ({', '.join('?' * len(rowids))})",
+        [match, *rowids],
+    )
+    return {r: Marked(t, s) for r, t, s in rows}
+
+
+def _filter_sql(filters: Filters, rowid: str) -> tuple[str, list[Any]]:
+    """SQL conditions on a paper's rowid for the filters; categories and days come from
+    paper_categories, whose index on `paper` covers both."""
+    clauses: list[str] = ["1"]
+    args: list[Any] = []
+    days, day_args = _days_sql(filters)
+    for group in filters.category_groups:
+        cats, cat_args = _categories_sql(group)
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper = {rowid} AND ({cats}) "
+            f"AND {days})"
+        )
+        args += [*cat_args, *day_args]
+    if not filters.category_groups and (filters.start or filters.end):
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper = {rowid} AND {days})"
+        )
+        args += day_args
+    if filters.excluded:
+        cats, cat_args = _categories_sql(filters.excluded)
+        clauses.append(
+            f"NOT EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper = {rowid} AND ({cats}))"
+        )
+        args += cat_args
+    return " AND ".join(clauses), args
+
+
+def _days_sql(filters: Filters) -> tuple[str, list[Any]]:
+    clauses, args = ["1"], []
+    if filters.start is not None:
+        clauses.append("c.submitted_day >= ?")
+        args.append(filters.start.isoformat())
+    if filters.end is not None:
+        clauses.append("c.submitted_day <= ?")
+        args.append(filters.end.isoformat())
+    return " AND ".join(clauses), args
+
+
+def _categories_sql(patterns: Sequence[str]) -> tuple[str, list[Any]]:
+    parts, args = [], []
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            # GLOB is case-sensitive like category names; the prefix holds no wildcard
+            # characters because paperboy.search only lets [A-Za-z.-] through.
+            parts.append("c.category GLOB ?")
+        else:
+            parts.append("c.category = ?")
+        args.append(pattern)
+    return " OR ".join(parts), args
+
+
+# ---------------------------------------------------------------- calendars and navigation
+
+
+def month_counts(store: SQLiteStore, category: str) -> dict[tuple[int, int], int]:
+    """Papers per (year, month) of submission for a category, over the whole archive."""
+    rows = store.conn.execute(
+        "SELECT substr(submitted_day, 1, 7), count(*) FROM paper_categories "
+        "WHERE category = ? GROUP BY 1 ORDER BY 1",
+        (category,),
+    )
+    return {(int(m[:4]), int(m[5:7])): n for m, n in rows}
+
+
+def day_span(store: SQLiteStore, category: str) -> tuple[date, date] | None:
+    """First and last submission day held for a category."""
+    row = store.conn.execute(
+        "SELECT min(submitted_day), max(submitted_day) FROM paper_categories WHERE category = ?",
+        (category,),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return date.fromisoformat(row[0]), date.fromisoformat(row[1])
+
+
+def adjacent_days(store: SQLiteStore, category: str, day: date) -> tuple[date | None, date | None]:
+    """The nearest days before and after `day` that hold papers of the category."""
+    before = store.conn.execute(
+        "SELECT max(submitted_day) FROM paper_categories WHERE category = ? AND submitted_day < ?",
+        (category, day.isoformat()),
+    ).fetchone()[0]
+    after = store.conn.execute(
+        "SELECT min(submitted_day) FROM paper_categories WHERE category = ? AND submitted_day > ?",
+        (category, day.isoformat()),
+    ).fetchone()[0]
+    return (
+        None if before is None else date.fromisoformat(before),
+        None if after is None else date.fromisoformat(after),
+    )
+
+
+def latest_day(store: SQLiteStore, category: str) -> date | None:
+    span = day_span(store, category)
+    return None if span is None else span[1]
+
+
+def category_names(store: SQLiteStore, minimum: int = 1) -> list[str]:
+    """Categories holding at least `minimum` papers, most papers first."""
+    return [c for c, n in store.categories() if n >= minimum]
