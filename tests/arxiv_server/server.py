@@ -15,7 +15,7 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -48,6 +48,7 @@ class Fault:
     endpoint: Endpoint | None = None  # None: the next request of any endpoint
     retry_after: int = 1
     seconds: float = 1.0
+    after: int = 0  # matching requests to let through before this fault applies
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +165,16 @@ class ArxivServer:
         endpoint: Endpoint | None = None,
         retry_after: int = 1,
         seconds: float = 1.0,
+        after: int = 0,
     ) -> None:
-        """The next `count` requests (of `endpoint`, or any) get this fault."""
+        """The next `count` requests (of `endpoint`, or any) get this fault, once `after`
+        matching requests have been served normally. Faults apply in the order injected."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}")
         with self._lock:
-            self._faults.extend([Fault(kind, endpoint, retry_after, seconds)] * count)
+            first = Fault(kind, endpoint, retry_after, seconds, after)
+            rest = [Fault(kind, endpoint, retry_after, seconds)] * (count - 1)
+            self._faults.extend([first, *rest][:count])
 
     def pending_faults(self) -> int:
         with self._lock:
@@ -185,7 +190,11 @@ class ArxivServer:
         with self._lock:
             self.requests[endpoint] += 1
             found = next((f for f in self._faults if f.endpoint in (None, endpoint)), None)
-            if found is not None:
+            if found is not None and found.after > 0:
+                index = self._faults.index(found)
+                self._faults[index] = replace(found, after=found.after - 1)
+                found = None
+            elif found is not None:
                 self._faults.remove(found)
                 self.faults_served[found.kind] += 1
             kind = found.kind if found else None

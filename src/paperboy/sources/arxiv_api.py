@@ -271,8 +271,12 @@ def fetch_window(
                     end=end,
                 )
         elif page.total != total:
-            log.warning("totalResults changed from %d to %d for %s", total, page.total, query)
-            total = page.total
+            # Offsets no longer mean what they meant: papers may have been skipped.
+            raise IncompleteWindow(
+                f"{category} {start.isoformat()}..{end.isoformat()}: totalResults changed "
+                f"from {total} to {page.total} during the harvest; fetch the window again",
+                url=base_url or api_url(),
+            )
         if not page.papers:
             break
         offset += len(page.papers)
