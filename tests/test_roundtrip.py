@@ -145,3 +145,23 @@ def test_duplicate_ids_in_one_file_keep_the_latest_version(tmp_path: Path, data_
     ok(db, "export", "--out", str(out), "--from", "2021-12-31", "--to", "2021-12-31")
     assert (out / "cs.CV/2021/12/20211231.md").read_text().count("### ") == raw.count("### ")
     assert "v2\n" in (out / "cs.CV/2021/12/20211231.md").read_text()
+
+
+def test_listing_command_reads_a_day_from_the_store(
+    tmp_path: Path, data_2021: Path, seeds: Path
+) -> None:
+    db = tmp_path / "p.db"
+    ok(db, "import", str(data_2021 / "cs.CV/2021/12"))
+    shown = ok(db, "listing", "--date", "2022-01-03", "--markdown")
+    ids = [line.split("pdf/")[1].split(".pdf")[0] for line in shown.split("\n") if "pdf/" in line]
+    seed = (seeds / SEED_004).read_text(encoding="utf-8")
+    assert ids == [
+        line.split("pdf/")[1].split(".pdf")[0] for line in seed.split("\n") if "pdf/" in line
+    ]
+    human = ok(db, "listing", "--date", "2022-01-03")
+    assert "New submissions (35)" in human and "Cross-lists (23)" in human
+    saturday = paperboy(db, "listing", "--date", "2021-12-25")
+    assert saturday.returncode == 1 and "not an announcement day" in saturday.stderr
+    # With the listing itself imported, its own text comes back byte for byte.
+    ok(db, "import", str(seeds / SEED_004))
+    assert ok(db, "listing", "--date", "2022-01-03", "--markdown") == seed

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from paperboy import config, export, importer
+from paperboy import config, export, importer, listings
 from paperboy.store import SQLiteStore, default_db_path, open_store
 
 app = typer.Typer(
@@ -67,9 +67,16 @@ def import_(
     with store() as s, Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
         report = importer.import_paths(s, files, on_file=lambda _: progress.advance(task))
+        _date_announcements(s, report.touched)
     typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)
+
+
+def _date_announcements(s: SQLiteStore, ids: set[str]) -> None:
+    """Re-infer the listing day of every version in the id months these ids belong to."""
+    if ids:
+        listings.refresh_announcements(s, {listings.id_month(i) for i in ids})
 
 
 class Format(StrEnum):
@@ -121,7 +128,7 @@ def _export_listings(
         raise fail("a listing export needs --date, or --from and --to")
     files = papers = 0
     for day in export.days(start, end):
-        entries = export.stored_listing(s, category, day)
+        entries = export.listing_for_day(s, category, day)
         if entries:
             export.write_listing(out, category, day, entries)
             files += 1
@@ -137,8 +144,68 @@ def update(
     archive = out or config.archive_dir()
     with store() as s:
         report = importer.import_paths(s, [config.sample_dir()])
+        _date_announcements(s, report.touched)
         typer.echo(report.summary())
         for category in config.categories():
             result = export.write_collector_archive(s, archive, category)
             typer.echo(f"{category}: {result.papers} papers in {result.files} day files")
     typer.echo(f"archive: {archive / 'calendar.md'}")
+
+
+_SECTION_TITLES = {"new": "New submissions", "cross": "Cross-lists", "replace": "Replacements"}
+
+
+@app.command("listing")
+def listing_(
+    category: CategoryOpt = config.DEFAULT_CATEGORY,
+    day: Annotated[
+        str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
+    ] = "latest",
+    markdown: Annotated[bool, typer.Option(help="print format B (new and cross-lists)")] = False,
+) -> None:
+    """Print arXiv's announcement listing of a category for one day, from the store."""
+    with store() as s:
+        when = _listing_day(s, category, day)
+        lines = listings.day_listing(s, category, when)
+    if markdown:
+        from paperboy.formats import listing as format_b
+
+        typer.echo(format_b.render(category, when, listings.format_b_entries(lines)), nl=False)
+        return
+    if not lines:
+        raise fail(
+            f"no {category} listing known for {when:%a, %-d %b %Y}: "
+            "not an announcement day, or not harvested yet"
+        )
+    how = "as announced" if lines[0].observed else "rebuilt from the store"
+    out = Console()
+    out.print(f"[bold]{category}[/bold] listing for {when:%a, %-d %b %Y} ({how})")
+    number = 0
+    for section, title in _SECTION_TITLES.items():
+        part = [line for line in lines if line.section == section]
+        if part:
+            out.print(f"\n[bold]{title}[/bold] ({len(part)})")
+        for line in part:
+            number += 1
+            authors = ", ".join(line.paper.authors) if line.paper else ""
+            out.print(f"{number:>4}. [cyan]{line.arxiv_id}[/cyan] {line.title}", highlight=False)
+            if authors:
+                out.print(f"      [dim]{authors}[/dim]", highlight=False)
+
+
+def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
+    from datetime import timedelta
+
+    today = date.today()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    if value == "latest":
+        known = [d for d in s.announcement_counts(category) if d <= today]
+        if not known:
+            raise fail(f"the store holds no {category} papers yet: run `paperboy update`")
+        return max(known)
+    parsed = parse_day(value, "--date")
+    assert parsed is not None
+    return parsed

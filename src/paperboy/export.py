@@ -109,14 +109,8 @@ def days(start: date, end: date) -> Iterator[date]:
         yield date.fromordinal(ordinal)
 
 
-def stored_listing(store: SQLiteStore, category: str, day: date) -> list[listing.Entry]:
-    """A day's listing as a source showed it, its text as first announced where it was kept."""
-    entries = store.listing(category, day)
-    papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in entries])}
-    out = []
-    for e in entries:
-        paper = papers.get(e.arxiv_id)
-        title = e.title if e.title is not None else (paper.title if paper else "")
-        abstract = e.abstract if e.abstract is not None else (paper.abstract if paper else "")
-        out.append(listing.Entry(e.arxiv_id, title, abstract, e.section))
-    return out
+def listing_for_day(store: SQLiteStore, category: str, day: date) -> list[listing.Entry]:
+    """A day's new submissions and cross-lists as format B writes them (shown or rebuilt)."""
+    from paperboy.listings import day_listing, format_b_entries
+
+    return format_b_entries(day_listing(store, category, day))

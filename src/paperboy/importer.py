@@ -34,6 +34,7 @@ class ImportReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repairs: list[Repair] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, arxiv_id)
+    touched: set[str] = field(default_factory=set)  # ids whose stored data changed
 
     def paper_count(self) -> int:
         p = self.papers
@@ -163,7 +164,9 @@ def load(store: SQLiteStore, digest: Digest, report: ImportReport) -> None:
         return
     source = str(digest.path)
     if digest.papers is not None:
-        report.papers.add(store.upsert(digest.papers, source=f"collector:{source}"))
+        result = store.upsert(digest.papers, source=f"collector:{source}")
+        report.papers.add(result)
+        report.touched.update(result.new, result.updated)
     elif digest.listing is not None:
         _load_listing(store, digest.listing, source, report)
     report.repairs += digest.repairs
@@ -216,3 +219,4 @@ def _load_listing(
         store.set_announced((e.arxiv_id, 1, day.day, True) for e in entries)
     report.listings += 1
     report.listing_entries += len(entries)
+    report.touched.update(e.arxiv_id for e in entries)

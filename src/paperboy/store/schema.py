@@ -96,7 +96,12 @@ CREATE TABLE harvest_windows (
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Version 2: find the versions announced on a day (the daily listing) by index.
+_V2 = """
+CREATE INDEX versions_by_announced ON versions (announced, arxiv_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

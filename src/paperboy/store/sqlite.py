@@ -236,6 +236,60 @@ class SQLiteStore:
                 found[row[0]] = _paper(row)
         return found
 
+    def with_versions(self, papers: Iterable[Paper]) -> list[Paper]:
+        """The papers again, each carrying every version the store knows of it."""
+        papers = list(papers)
+        known: dict[str, list[Version]] = {p.arxiv_id: [] for p in papers}
+        ids = list(known)
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            rows = self.conn.execute(
+                "SELECT arxiv_id, number, submitted, announced, announced_how FROM versions "
+                f"WHERE arxiv_id IN ({', '.join('?' * len(part))}) ORDER BY arxiv_id, number",
+                part,
+            )
+            for row in rows:
+                known[row[0]].append(_version(row[1:]))
+        return [p.with_changes(versions=known[p.arxiv_id]) for p in papers]
+
+    def papers_in_id_range(self, first: str, last: str) -> list[Paper]:
+        """Papers whose ids sort between first and last (inclusive), with their versions."""
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM papers WHERE arxiv_id BETWEEN ? AND ? ORDER BY arxiv_id",
+            (first, last),
+        )
+        return self.with_versions(_paper(r) for r in rows)
+
+    def id_months(self) -> list[str]:
+        """The YYMM prefixes of the new-style ids in the store."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT substr(arxiv_id, 1, 4) FROM papers "
+            "WHERE arxiv_id GLOB '[0-9][0-9][0-9][0-9].*'"
+        )
+        return [r[0] for r in rows]
+
+    def announced_on(self, category: str, day: date) -> list[Paper]:
+        """Papers of a category with some version announced on `day`, with their versions."""
+        rows = self.conn.execute(
+            f"SELECT DISTINCT {_prefixed('p')} FROM versions v "
+            "JOIN papers p ON p.arxiv_id = v.arxiv_id "
+            "JOIN paper_categories c ON c.paper = p.rowid AND c.category = ? "
+            "WHERE v.announced = ?",
+            (category, day.isoformat()),
+        )
+        return self.with_versions(_paper(r) for r in rows)
+
+    def announcement_counts(self, category: str) -> dict[date, int]:
+        """New submissions and cross-lists per listing day (first versions only)."""
+        rows = self.conn.execute(
+            "SELECT v.announced, count(*) FROM versions v "
+            "JOIN papers p ON p.arxiv_id = v.arxiv_id "
+            "JOIN paper_categories c ON c.paper = p.rowid AND c.category = ? "
+            "WHERE v.number = 1 AND v.announced IS NOT NULL GROUP BY v.announced",
+            (category,),
+        )
+        return {date.fromisoformat(d): n for d, n in rows}
+
     def versions(self, arxiv_id: str) -> list[Version]:
         rows = self.conn.execute(
             "SELECT number, submitted, announced, announced_how FROM versions "

@@ -1,0 +1,86 @@
+"""Announcement listings from the store: date every stored version, then read any day's listing.
+
+`announce` holds the pure rules (schedule, holidays, id blocks). This module applies them to
+what the store holds and reads listings back: a listing a source showed us (a format B file,
+an RSS feed) is the truth for its day; any other day is rebuilt from the dated versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from paperboy import announce
+from paperboy.formats import listing as format_b
+from paperboy.record import Paper
+from paperboy.store import ListingEntry, SQLiteStore
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One entry of a day's listing, with the text to show for it."""
+
+    arxiv_id: str
+    section: str  # new | cross | replace
+    title: str
+    abstract: str
+    paper: Paper | None  # None when only the listing source knows the paper
+    observed: bool  # True when a source showed this listing, False when rebuilt
+
+
+def id_month(arxiv_id: str) -> str:
+    """'2112' for 2112.15589; 'old' for old-style ids, which the schedule alone dates."""
+    head = arxiv_id.split(".", 1)[0]
+    return head if len(head) == 4 and head.isdigit() else "old"
+
+
+def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = None) -> int:
+    """Date every version of the papers in these id months (all when None); returns papers.
+
+    Each id month is read whole, since the id blocks of a month correct each other.
+    """
+    chosen = sorted(set(months)) if months is not None else [*store.id_months(), "old"]
+    dated = 0
+    for month in chosen:
+        first, last = ("0", "9999.99999") if month == "old" else (f"{month}.", f"{month}.~")
+        papers = store.papers_in_id_range(first, last)
+        if month == "old":
+            papers = [p for p in papers if id_month(p.arxiv_id) == "old"]
+        rows = [
+            (p.arxiv_id, v.number, v.announced, False)
+            for p in announce.with_announcements(papers)
+            for v in p.versions
+            if v.announced is not None and not v.announced_observed
+        ]
+        store.set_announced(rows)
+        dated += len(papers)
+    return dated
+
+
+def day_listing(store: SQLiteStore, category: str, day: date) -> list[Line]:
+    """The listing of `category` for `day`: as a source showed it, else rebuilt."""
+    shown = store.listing(category, day)
+    if shown:
+        papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in shown])}
+        return [_shown_line(e, papers.get(e.arxiv_id)) for e in shown]
+    entries = announce.listing(store.announced_on(category, day), day, category)
+    return [
+        Line(e.paper.arxiv_id, e.section, e.paper.title, e.paper.abstract, e.paper, False)
+        for e in entries
+    ]
+
+
+def _shown_line(entry: ListingEntry, paper: Paper | None) -> Line:
+    title = entry.title if entry.title is not None else (paper.title if paper else "")
+    abstract = entry.abstract if entry.abstract is not None else (paper.abstract if paper else "")
+    return Line(entry.arxiv_id, entry.section, title, abstract, paper, True)
+
+
+def format_b_entries(lines: Iterable[Line]) -> list[format_b.Entry]:
+    """The new submissions and cross-lists of a listing, as format B writes them."""
+    return [
+        format_b.Entry(line.arxiv_id, line.title, line.abstract, line.section)
+        for line in lines
+        if line.section in ("new", "cross")
+    ]
