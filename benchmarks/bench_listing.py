@@ -44,8 +44,9 @@ def main() -> None:
                 timings.append(((time.perf_counter() - t) * 1000, f"{day} ({len(lines)} entries)"))
         ms = sorted(t for t, _ in timings)
         worst = max(timings)
-        print(f"{len(days)} listing days x {args.repeat}: p50 {statistics.median(ms):.1f} ms, "
-              f"p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, worst {worst[0]:.1f} ms on {worst[1]}")  # fmt: skip
+        p50, p99 = statistics.median(ms), ms[int(len(ms) * 0.99) - 1]
+        print(f"{len(days)} listing days x {args.repeat}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+              f"worst {worst[0]:.1f} ms on {worst[1]}")  # fmt: skip
         store.close()
 
 

@@ -54,7 +54,9 @@ def test_2021_and_seeds_come_back_byte_identical(
     calendar = (out / "calendar.md").read_text(encoding="utf-8")
     linked = {line for line in calendar.split("(./")[1:]}
     assert len(linked) == len(written) == 304
-    assert calendar.startswith("# Calendar of arXiv papers for cs.CV\n\n### 2023\n\n##### October\n")
+    assert calendar.startswith(
+        "# Calendar of arXiv papers for cs.CV\n\n### 2023\n\n##### October\n"
+    )
 
 
 def test_reimport_changes_nothing(tmp_path: Path, data_2021: Path) -> None:
@@ -69,9 +71,10 @@ def test_reimport_changes_nothing(tmp_path: Path, data_2021: Path) -> None:
 def _dump(db: Path) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(db)
     try:
-        return conn.execute("SELECT * FROM papers ORDER BY arxiv_id").fetchall() + conn.execute(
-            "SELECT * FROM versions ORDER BY arxiv_id, number"
-        ).fetchall()
+        return (
+            conn.execute("SELECT * FROM papers ORDER BY arxiv_id").fetchall()
+            + conn.execute("SELECT * FROM versions ORDER BY arxiv_id, number").fetchall()
+        )
     finally:
         conn.close()
 

@@ -32,8 +32,14 @@ def test_html_in_abstracts_is_kept(seeds: Path) -> None:
     ("text", "line"),
     [
         ("# ArXiv cs.CV --Tue, 3 Jan 2022\n", 1),  # 3 Jan 2022 was a Monday
-        ("# ArXiv cs.CV --Mon, 3 Jan 2022\n### 2.T  [ :arrow_down: ](https://arxiv.org/pdf/1.pdf)\n", 2),
-        ("# ArXiv cs.CV --Mon, 3 Jan 2022\n### 1.T  [ :arrow_down: ](https://arxiv.org/pdf/1.pdf)\nx\n", 3),
+        (
+            "# ArXiv cs.CV --Mon, 3 Jan 2022\n### 2.T  [ :arrow_down: ](https://arxiv.org/pdf/1.pdf)\n",
+            2,
+        ),
+        (
+            "# ArXiv cs.CV --Mon, 3 Jan 2022\n### 1.T  [ :arrow_down: ](https://arxiv.org/pdf/1.pdf)\nx\n",
+            3,
+        ),
     ],
 )
 def test_malformed_listing_names_the_line(text: str, line: int) -> None:
