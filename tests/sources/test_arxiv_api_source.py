@@ -154,15 +154,19 @@ def test_windows_need_not_be_whole_minutes(
 def test_faults_lose_and_duplicate_nothing(
     arxiv_server: ArxivServer, june_2021: list[Paper], data_2021: Path
 ) -> None:
-    for kind in ("503", "reset", "empty", "truncate", "429", "cut", "500", "empty"):
-        arxiv_server.inject(kind, endpoint="api", retry_after=0)  # type: ignore[arg-type]
-    with client(max_retries=8) as c:  # all eight hit the first page, one after the other
+    kinds = ("503", "reset", "empty", "truncate", "429", "cut", "500", "empty")
+    for i, kind in enumerate(kinds):
+        # Every other fault lets one request through first: faults spread over the pages.
+        arxiv_server.inject(kind, endpoint="api", retry_after=0, after=i % 2)  # type: ignore[arg-type]
+    with client() as c:
         papers = list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url,
                                    page_size=250))  # fmt: skip
     assert [p.arxiv_id for p in papers] == [p.arxiv_id for p in june_2021]
     assert arxiv_server.pending_faults() == 0
     assert c.stats.retries == 8 and c.stats.requests == 7 + 8
     assert arxiv_server.requests["api"] == c.stats.requests
+    faulted_pages = {e.target.split("start=")[1].split("&")[0] for e in arxiv_server.log if e.fault}
+    assert len(faulted_pages) >= 4
     assert_renders_like_the_files(papers, data_2021)
 
 

@@ -206,7 +206,7 @@ def test_faults_lose_and_duplicate_nothing(
 ) -> None:
     server: ArxivServer = make_arxiv_server(june_2021, oai_page_size=400)  # type: ignore[operator]
     for kind in ("503", "truncate", "reset", "cut", "429", "500"):
-        server.inject(kind, endpoint="oai", retry_after=0)  # type: ignore[arg-type]
+        server.inject(kind, endpoint="oai", retry_after=0)
     with client(max_retries=6) as c:
         ids = [p.arxiv_id for p, _ in list_records(c, CV, None, None, base_url=server.oai_url)]
     assert len(ids) == len(set(ids)) == len(june_2021)

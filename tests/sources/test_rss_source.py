@@ -133,7 +133,7 @@ def test_faults_lose_and_duplicate_nothing(
     entries = announcement(june_2021, day)
     arxiv_server.set_feed(day, entries)
     for kind in ("503", "reset", "truncate", "cut", "429"):
-        arxiv_server.inject(kind, endpoint="rss", retry_after=0)  # type: ignore[arg-type]
+        arxiv_server.inject(kind, endpoint="rss", retry_after=0)
     with client() as c:
         items = fetch_feed(c, ["cs.CV"], base_url=arxiv_server.rss_url)
     assert [i.paper.versioned_id for i in items] == [p.versioned_id for p, _ in entries]
