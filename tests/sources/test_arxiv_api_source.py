@@ -175,6 +175,7 @@ def test_faults_beyond_the_budget_raise_naming_the_url(arxiv_server: ArxivServer
     with client(max_retries=2) as c, pytest.raises(SourceError) as caught:
         list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
     message = str(caught.value)
+    assert message.startswith("window cs.CV 2021-06-01 00:00:00+00:00..2021-07-01 00:00:00+00:00")
     assert arxiv_server.api_url in message and "submittedDate" in message
     assert "empty page at start=0 of 1616" in message
     assert arxiv_server.requests["api"] == 3

@@ -245,8 +245,10 @@ def fetch_window(
     start and end must be time-zone aware; arXiv's query works in whole minutes, so the
     query covers the minutes around the window and papers outside it are dropped here.
     Raises WindowTooLarge (before yielding anything) when the API reports more than
-    `max_total` results, IncompleteWindow when fewer distinct papers arrived than announced,
-    ApiError for the API's error feed and SourceError when retries run out.
+    `max_total` results; ApiError for the API's error feed; SourceError naming the window
+    and URL when retries run out; IncompleteWindow when fewer distinct papers arrived than
+    announced or totalResults changed mid-way. The last three can come after some papers
+    were yielded: the caller fetches the window again (storing is idempotent).
     """
     _check_window(start, end)
     lo = _floor_minute(start)
@@ -258,7 +260,7 @@ def fetch_window(
     total: int | None = None
     while total is None or offset < total:
         params = {**base, "start": str(offset), "max_results": str(page_size)}
-        page = fetch_page(client, params, base_url=base_url)
+        page = _window_page(client, params, base_url, f"{category} {start}..{end}")
         if total is None:
             total = page.total
             if total > max_total:
@@ -292,6 +294,18 @@ def fetch_window(
             f"results but only {len(seen)} distinct papers arrived ({query})",
             url=base_url or api_url(),
         )
+
+
+def _window_page(
+    client: PoliteClient, params: dict[str, str], base_url: str | None, window: str
+) -> FeedPage:
+    try:
+        return fetch_page(client, params, base_url=base_url)
+    except (ApiError, HttpStatusError):
+        raise
+    except SourceError as exc:
+        # Retries ran out: say which window failed, not only which URL.
+        raise SourceError(f"window {window}: {exc}", url=exc.url, attempts=exc.attempts) from exc
 
 
 def fetch_range(
