@@ -12,7 +12,7 @@ pytest fixtures (`arxiv_server`, `june_2021`, ...) live in `arxiv_server.fixture
 conftest makes them available with `from arxiv_server.fixtures import *`.
 """
 
-from arxiv_server.data import load_days, load_month
+from arxiv_server.data import load_all, load_days, load_month
 from arxiv_server.server import FAULT_KINDS, ArxivServer, Fault, LoggedRequest, serve
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "ArxivServer",
     "Fault",
     "LoggedRequest",
+    "load_all",
     "load_days",
     "load_month",
     "serve",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -12,7 +13,13 @@ from arxiv_server.data import load_month
 from arxiv_server.server import ArxivServer
 from paperboy.record import Paper
 
-__all__ = ["arxiv_server", "folded_arxiv_server", "june_2021", "make_arxiv_server"]
+__all__ = [
+    "ServerFactory",
+    "arxiv_server",
+    "folded_arxiv_server",
+    "june_2021",
+    "make_arxiv_server",
+]
 
 MONTH = (2021, 6)  # one month keeps the suite fast; June 2021 has 1616 papers
 
@@ -37,21 +44,36 @@ def folded_arxiv_server(june_2021: list[Paper]) -> Iterator[ArxivServer]:
         yield server
 
 
+class ServerFactory(Protocol):
+    """The type of the `make_arxiv_server` fixture."""
+
+    def __call__(
+        self,
+        papers: Sequence[Paper],
+        *,
+        fold: bool = False,
+        oai_page_size: int = 1000,
+        now: datetime | None = None,
+    ) -> ArxivServer: ...
+
+
 @pytest.fixture
-def make_arxiv_server() -> Iterator[object]:
-    """A factory: make_arxiv_server(papers, **options) -> started server, stopped after."""
+def make_arxiv_server() -> Iterator[ServerFactory]:
+    """make_arxiv_server(papers, fold=, oai_page_size=, now=) -> a started server.
+
+    Every server it made is stopped after the test.
+    """
     started: list[ArxivServer] = []
 
     def make(
-        papers: list[Paper],
+        papers: Sequence[Paper],
         *,
         fold: bool = False,
         oai_page_size: int = 1000,
         now: datetime | None = None,
     ) -> ArxivServer:
-        server = ArxivServer(
-            papers, fold=fold, oai_page_size=oai_page_size, now=(lambda: now) if now else None
-        )
+        clock = (lambda: now) if now is not None else None
+        server = ArxivServer(papers, fold=fold, oai_page_size=oai_page_size, now=clock)
         started.append(server.start())
         return server
 

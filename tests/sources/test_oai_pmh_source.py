@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from arxiv_server import ArxivServer
 from arxiv_server.data import version_dates
+from arxiv_server.fixtures import ServerFactory
 
 from paperboy.record import Paper, Version
 from paperboy.sources.http import PoliteClient, SourceError
@@ -157,9 +158,9 @@ def test_folded_arxiv_raw_keeps_every_field(
 
 
 def test_pages_carry_tokens_and_a_killed_run_resumes(
-    make_arxiv_server: object, june_2021: list[Paper]
+    make_arxiv_server: ServerFactory, june_2021: list[Paper]
 ) -> None:
-    server: ArxivServer = make_arxiv_server(june_2021, oai_page_size=500)  # type: ignore[operator]
+    server = make_arxiv_server(june_2021, oai_page_size=500)
     with client() as c:
         pages = list_pages(c, CV, None, None, base_url=server.oai_url)
         first, second = next(pages), next(pages)
@@ -202,9 +203,9 @@ def test_no_records_is_an_empty_harvest(arxiv_server: ArxivServer) -> None:
 
 
 def test_faults_lose_and_duplicate_nothing(
-    make_arxiv_server: object, june_2021: list[Paper]
+    make_arxiv_server: ServerFactory, june_2021: list[Paper]
 ) -> None:
-    server: ArxivServer = make_arxiv_server(june_2021, oai_page_size=400)  # type: ignore[operator]
+    server = make_arxiv_server(june_2021, oai_page_size=400)
     for kind in ("503", "truncate", "reset", "cut", "429", "500"):
         server.inject(kind, endpoint="oai", retry_after=0)
     with client(max_retries=6) as c:
