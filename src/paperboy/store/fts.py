@@ -23,6 +23,7 @@ _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 SNIPPET_TOKENS = 40
+CANDIDATES = 10_000
 
 Order = Literal["relevance", "newest"]
 
@@ -67,23 +68,28 @@ def search(
     limit: int,
     offset: int = 0,
     order: Order = "relevance",
+    candidates: int = CANDIDATES,
 ) -> list[Ranked]:
     """One page of papers matching `match` (an FTS5 expression) and the filters.
 
-    With no match expression, papers passing the filters come newest first.
+    Relevance is bm25 among the `candidates` most recently added matches (all of them for
+    any query matching fewer). With no match expression, papers come newest first.
     """
     if match is None:
         return _browse(store, filters, limit, offset)
     where, args = _filter_sql(filters, "f.rowid")
     if order == "relevance":
-        # Rank on the index alone and join papers for the page only: joining before the
-        # sort would read a large row for every match.
+        # bm25() over the newest `candidates` matches only, so that a query matching half
+        # the archive costs no more than one matching `candidates` papers. Papers are joined
+        # for the page alone: joining before the sort would read a large row per match.
         sql = (
-            f"SELECT r.rowid, p.arxiv_id, r.score FROM (SELECT f.rowid AS rowid, {_BM25} AS score "
-            f"FROM papers_fts f WHERE papers_fts MATCH ? AND {where} "
-            "ORDER BY score, f.rowid DESC LIMIT ? OFFSET ?) r "
+            f"SELECT r.rowid, p.arxiv_id, r.score FROM (SELECT rowid, score FROM "
+            f"(SELECT f.rowid AS rowid, {_BM25} AS score FROM papers_fts f "
+            f"WHERE papers_fts MATCH ? AND {where} ORDER BY f.rowid DESC LIMIT ?) "
+            "ORDER BY score, rowid DESC LIMIT ? OFFSET ?) r "
             "JOIN papers p ON p.rowid = r.rowid ORDER BY r.score, r.rowid DESC"
         )
+        args.append(candidates)
     else:
         sql = (
             f"SELECT f.rowid, p.arxiv_id, 0.0 FROM papers_fts f JOIN papers p ON p.rowid = f.rowid "

@@ -1,0 +1,441 @@
+"""Full-text search: what a person types -> a safe FTS5 query and filters -> ranked hits.
+
+The query language is arXiv's, forgiving: bare words (all must match), "quoted phrases",
+prefixes (`segment*`), exclusions (`-word`, `NOT word`, `ANDNOT word`), `OR`, `AND`,
+parentheses, and field filters `ti:` `au:` `abs:` `co:` `all:` `cat:` (`ti:"neural field"`,
+`au:kaiming_he`, `cat:cs.RO`, `cat:cs.*`, `ti:(gan OR diffusion)`). The user's words never
+reach FTS5 as syntax: every term is re-quoted as an FTS5 string, and input that cannot be
+understood is dropped with a note. Any string gives results or a message, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from paperboy.record import Paper
+from paperboy.store import SQLiteStore, fts
+from paperboy.store.fts import MARK_END, MARK_START, Filters, Order
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+MAX_LIMIT = 200
+MAX_OFFSET = 10_000
+COUNT_CAP = 10_000
+
+FIELDS: dict[str, str | None] = {
+    "ti": "title",
+    "title": "title",
+    "au": "authors",
+    "author": "authors",
+    "authors": "authors",
+    "abs": "abstract",
+    "abstract": "abstract",
+    "co": "comment",
+    "comment": "comment",
+    "all": None,
+}
+CATEGORY_FIELDS = frozenset({"cat", "category"})
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT"})
+_CATEGORY = re.compile(r"^[A-Za-z][A-Za-z\-]*(?:\.[A-Za-z\-]+)?$")
+
+# One lexical token: a parenthesis, a field opening a group (`ti:(`), or a term with an
+# optional '-' and field prefix, as a "phrase" (closing quote optional) or a bare word.
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<lparen>-?\()
+    | (?P<rparen>\))
+    | (?P<gfield>[A-Za-z]+):\(
+    | (?P<neg>-(?=\S))?
+      (?:(?P<field>[A-Za-z]+):(?=[^\s()]))?
+      (?:"(?P<phrase>[^"]*)"?(?P<pstar>\*)? | (?P<word>[^\s()"]+))
+    )""",
+    re.VERBOSE,
+)
+
+
+# ---------------------------------------------------------------- the query tree
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    column: str | None = None  # an FTS5 column, None for all
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    pattern: str  # 'cs.CV', or 'cs.*' for a prefix
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    include: tuple[Node, ...]
+    exclude: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    parts: tuple[Node, ...]
+
+
+Node = Term | Category | All | Any_
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # '(' ')' 'op' 'term' 'group'
+    value: str = ""
+    column: str | None = None
+    negated: bool = False
+    prefix: bool = False
+    category: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """What a query string means: an FTS5 MATCH expression (None when no words) and filters."""
+
+    text: str
+    match: str | None
+    filters: Filters
+    notes: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.match is None and self.filters.empty
+
+
+# ---------------------------------------------------------------- lexing
+
+
+def _clean(text: str) -> tuple[str, list[str]]:
+    """Text SQLite can bind (no lone surrogates, no NULs), shortened to a sane length."""
+    notes = []
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"Only the first {MAX_QUERY_CHARS} characters of the query were used.")
+    return text, notes
+
+
+def _lex(text: str) -> Iterator[_Tok]:
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:  # only trailing whitespace is left
+            return
+        pos = m.end()
+        tok = _token(m)
+        if tok is not None:
+            yield tok
+
+
+def _token(m: re.Match[str]) -> _Tok | None:
+    if m["lparen"]:
+        return _Tok("(", negated=m["lparen"].startswith("-"))
+    if m["rparen"]:
+        return _Tok(")")
+    if m["gfield"]:
+        name = m["gfield"].lower()
+        return _Tok("group", column=FIELDS.get(name), category=name in CATEGORY_FIELDS)
+    name = (m["field"] or "").lower()
+    phrase = m["phrase"]
+    raw = phrase if phrase is not None else m["word"] or ""
+    if m["field"] and name not in FIELDS and name not in CATEGORY_FIELDS:
+        raw = f"{m['field']}:{raw}"  # not a field: 'http://…', 'Note:' are words
+        name = ""
+    if phrase is None and not m["neg"] and not name and raw in _OPERATORS:
+        return _Tok("op", raw)
+    prefix = bool(m["pstar"]) if phrase is not None else raw.endswith("*")
+    column = FIELDS.get(name)
+    if name in ("au", "author", "authors") and phrase is None:
+        raw = raw.replace("_", " ")  # arXiv's au:del_maestro
+    return _Tok(
+        "term",
+        raw.rstrip("*") if phrase is None else raw,
+        column=column,
+        negated=bool(m["neg"]),
+        prefix=prefix,
+        category=name in CATEGORY_FIELDS,
+    )
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@dataclass(slots=True)
+class _Parser:
+    """Recursive descent that never fails: stray operators and parentheses are skipped."""
+
+    toks: list[_Tok]
+    notes: list[str] = field(default_factory=list)
+    pos: int = 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.pos] if self.pos < len(self.toks) else None
+
+    def parse(self) -> Node:
+        parts: list[Node] = []
+        while self.peek() is not None:
+            parts.append(self.any_of(None, False))
+            if self.peek() is not None:  # a ')' nothing opened
+                self.pos += 1
+                self._note("A closing parenthesis without an opening one was ignored.")
+        return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+    def any_of(self, column: str | None, category: bool) -> Node:
+        parts = [self.all_of(column, category)]
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.value == "OR":
+            self.pos += 1
+            parts.append(self.all_of(column, category))
+        return parts[0] if len(parts) == 1 else Any_(tuple(parts))
+
+    def all_of(self, column: str | None, category: bool) -> Node:
+        include: list[Node] = []
+        exclude: list[Node] = []
+        negate = False
+        while (tok := self.peek()) is not None and tok.kind != ")":
+            if tok.kind == "op":
+                if tok.value == "OR":
+                    break
+                self.pos += 1
+                negate = tok.value in ("NOT", "ANDNOT")
+                continue
+            node, negated = self.unary(column, category)
+            (exclude if negated != negate else include).append(node)
+            negate = False
+        if len(include) == 1 and not exclude:
+            return include[0]
+        return All(tuple(include), tuple(exclude))
+
+    def unary(self, column: str | None, category: bool) -> tuple[Node, bool]:
+        tok = self.toks[self.pos]
+        self.pos += 1
+        if tok.kind in ("(", "group"):
+            inner_column = tok.column if tok.kind == "group" else column
+            inner = self.any_of(inner_column, category or tok.category)
+            if self.peek() is not None:
+                self.pos += 1  # the matching ')'
+            else:
+                self._note("An unclosed parenthesis was closed at the end of the query.")
+            return inner, tok.negated
+        if tok.category or category:
+            return Category(tok.value + ("*" if tok.prefix else "")), tok.negated
+        return Term(tok.value, tok.column or column, tok.prefix), tok.negated
+
+    def _note(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
+
+# ---------------------------------------------------------------- compiling to FTS5
+
+
+def _has_token(text: str) -> bool:
+    """Whether FTS5's unicode61 tokenizer finds a word in `text` (letters, digits, private
+    use); emoji and punctuation alone make no token, and an empty phrase matches nothing."""
+    return any(
+        unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co" for ch in text
+    )
+
+
+@dataclass(slots=True)
+class _Compiler:
+    notes: list[str]
+    terms: int = 0
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    def compile(self, node: Node) -> str | None:
+        if isinstance(node, Term):
+            return self.term(node)
+        if isinstance(node, Category):
+            self.groups.append(self.categories([node]))
+            return None
+        if isinstance(node, Any_):
+            return self.any_of(node)
+        return self.all_of(node)
+
+    def term(self, node: Term) -> str | None:
+        if not _has_token(node.text):
+            return None
+        if self.terms >= MAX_TERMS:
+            self._note(f"Only the first {MAX_TERMS} terms of the query were used.")
+            return None
+        self.terms += 1
+        quoted = '"' + node.text.replace('"', '""') + '"' + (" *" if node.prefix else "")
+        return quoted if node.column is None else f"{node.column} : {quoted}"
+
+    def any_of(self, node: Any_) -> str | None:
+        cats = [p for p in node.parts if isinstance(p, Category)]
+        if cats:
+            self.groups.append(self.categories(cats))
+        parts = [self.compile(p) for p in node.parts if not isinstance(p, Category)]
+        kept = [p for p in parts if p is not None]
+        if cats and kept:
+            self._note("cat: is a filter: papers must be in that category whatever else matches.")
+        return " OR ".join(f"({p})" for p in kept) if kept else None
+
+    def all_of(self, node: All) -> str | None:
+        include = [p for p in (self.compile(n) for n in node.include) if p is not None]
+        exclude = [p for p in (self._excluded(n) for n in node.exclude) if p is not None]
+        if not include:
+            if exclude:
+                self._note("Words to leave out need a word to search for; they were ignored.")
+            return None
+        expr = " AND ".join(f"({p})" for p in include)
+        if exclude:
+            expr = f"({expr}) NOT ({' OR '.join(f'({p})' for p in exclude)})"
+        return expr
+
+    def _excluded(self, node: Node) -> str | None:
+        if isinstance(node, Category):
+            self.excluded.extend(self.categories([node]))
+            return None
+        return self.compile(node)
+
+    def categories(self, nodes: Sequence[Category]) -> tuple[str, ...]:
+        out = []
+        for node in nodes:
+            name = node.pattern
+            stem = name.rstrip("*").rstrip(".")
+            if "." not in stem and _CATEGORY.match(stem):
+                out += [stem, f"{stem}.*"]  # an archive: 'cs' means cs.*, 'hep-th' itself
+            elif name.endswith("*") and _CATEGORY.match(stem):
+                out.append(f"{stem}*")
+            else:
+                if not _CATEGORY.match(name):
+                    self._note(f"{name!r} is not an arXiv category name.")
+                    name = name.replace("*", "")  # matched exactly: never a wildcard
+                out.append(name)
+        return tuple(out)
+
+    def _note(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
+
+def parse(
+    text: str,
+    category: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> ParsedQuery:
+    """Read a query string; `category`, `start` and `end` add filters from outside it."""
+    cleaned, notes = _clean(text)
+    parser = _Parser(list(_lex(cleaned)), notes)
+    compiler = _Compiler(notes)
+    match = compiler.compile(parser.parse()) if parser.toks else None
+    groups = list(compiler.groups)
+    if category:
+        groups.append((category,))
+    filters = Filters(tuple(groups), tuple(compiler.excluded), start, end)
+    return ParsedQuery(cleaned, match, filters, tuple(notes))
+
+
+# ---------------------------------------------------------------- searching
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    paper: Paper
+    score: float  # bm25: lower is better; 0.0 when browsing without words
+    title: str  # with MARK_START/MARK_END around matched terms
+    snippet: str  # a passage of the abstract, marked the same way
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: ParsedQuery
+    hits: list[Hit]
+    total: int  # at most COUNT_CAP
+    offset: int
+    limit: int
+    message: str | None = None  # set when there is nothing to show and a reason to say why
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total >= COUNT_CAP
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.hits) < min(self.total, MAX_OFFSET + self.limit)
+
+
+NOTHING_TO_SEARCH = (
+    'Nothing to search for: type words, a "phrase", or a filter such as ti:, au:, abs: or cat:.'
+)
+
+
+def search(
+    store: SQLiteStore,
+    text: str,
+    *,
+    category: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    order: Order = "relevance",
+) -> SearchResult:
+    """Papers matching `text`, best first (or newest first), one page at a time."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, MAX_OFFSET))
+    query = parse(text, category, start, end)
+    if query.empty:
+        return SearchResult(query, [], 0, offset, limit, NOTHING_TO_SEARCH)
+    try:
+        return _run(store, query, limit, offset, order)
+    except sqlite3.OperationalError as e:  # a safety net: the compiler should prevent it
+        return SearchResult(query, [], 0, offset, limit, f"This query could not be run ({e}).")
+
+
+def _run(
+    store: SQLiteStore, query: ParsedQuery, limit: int, offset: int, order: Order
+) -> SearchResult:
+    ranked = fts.search(store, query.match, query.filters, limit, offset, order)
+    total = fts.count(store, query.match, query.filters, COUNT_CAP)
+    marks = fts.marked(store, query.match, [r.rowid for r in ranked]) if query.match else {}
+    papers = {p.arxiv_id: p for p in store.papers(ids=[r.arxiv_id for r in ranked])}
+    hits = []
+    for r in ranked:
+        paper = papers[r.arxiv_id]
+        mark = marks.get(r.rowid)
+        title = mark.title if mark else paper.title
+        snippet = mark.snippet if mark else _lead(paper.abstract)
+        hits.append(Hit(paper, r.score, title, snippet))
+    message = None if hits or offset else "No papers match this query."
+    return SearchResult(query, hits, total, offset, limit, message)
+
+
+def _lead(abstract: str, words: int = fts.SNIPPET_TOKENS) -> str:
+    parts = abstract.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def split_marks(text: str) -> list[tuple[str, bool]]:
+    """'a \\ue000b\\ue001 c' -> [('a ', False), ('b', True), (' c', False)]."""
+    out: list[tuple[str, bool]] = []
+    for i, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", text)):
+        if piece:
+            out.append((piece, i % 2 == 1))
+    return out
+
+
+def mark_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Marked text -> (plain text, [(start, end)] of the matched terms)."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for piece, matched in split_marks(text):
+        if matched:
+            spans.append((at, at + len(piece)))
+        plain.append(piece)
+        at += len(piece)
+    return "".join(plain), spans

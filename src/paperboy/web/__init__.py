@@ -1,0 +1,1 @@
+"""The web reader: FastAPI app, Jinja2 templates, static assets (no build step)."""

@@ -1,0 +1,578 @@
+"""The web reader: day pages, calendars, search, paper pages, feeds and a JSON API.
+
+Everything is read from the store; each server thread keeps its own SQLite connection.
+Counts over the whole archive (months, categories, a year's days) are cached for a minute:
+they only change when `paperboy update` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from paperboy import config, feeds
+from paperboy.record import Paper, Version
+from paperboy.search import MAX_LIMIT, SearchResult, mark_spans, search
+from paperboy.store import SQLiteStore, fts, is_category, open_store
+from paperboy.web import pages
+
+T = TypeVar("T")
+PER_PAGE = 20
+CACHE_SECONDS = 60.0
+# No inline script or style anywhere: even text that slipped past escaping could not run.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+
+
+class _Cache:
+    """Values kept for `seconds`; a race computes a value twice, which is harmless."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.values: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        hit = self.values.get(key)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < self.seconds:
+            value: T = hit[1]
+            return value
+        value = compute()
+        self.values[key] = (now, value)
+        return value
+
+
+class Reader:
+    """The app's access to the store: a connection per thread, cached archive-wide counts."""
+
+    def __init__(self, db: Path, category: str | None) -> None:
+        self.db = db
+        self.local = threading.local()
+        self.cache = _Cache(CACHE_SECONDS)
+        self._category = category
+
+    @property
+    def store(self) -> SQLiteStore:
+        store: SQLiteStore | None = getattr(self.local, "store", None)
+        if store is None:
+            store = open_store(self.db)
+            self.local.store = store
+        return store
+
+    def categories(self) -> list[tuple[str, int]]:
+        return self.cache.get(("categories",), self.store.categories)
+
+    def default_category(self) -> str:
+        if self._category:
+            return self._category
+        known = dict(self.categories())
+        wanted = config.categories()[0]
+        return wanted if wanted in known or not known else next(iter(known))
+
+    def months(self, category: str) -> dict[tuple[int, int], int]:
+        return self.cache.get(("months", category), lambda: fts.month_counts(self.store, category))
+
+    def span(self, category: str) -> tuple[date, date] | None:
+        return self.cache.get(("span", category), lambda: fts.day_span(self.store, category))
+
+    def year_counts(self, category: str, year: int) -> dict[date, int]:
+        return self.cache.get(
+            ("year", category, year),
+            lambda: self.store.day_counts(category, date(year, 1, 1), date(year, 12, 31)),
+        )
+
+
+# ---------------------------------------------------------------- JSON models
+
+
+class VersionOut(BaseModel):
+    number: int
+    submitted: datetime | None
+    announced: date | None
+    announced_how: Literal["observed", "inferred"] | None
+
+
+class LinkOut(BaseModel):
+    label: str
+    url: str
+    kind: str
+
+
+class PaperOut(BaseModel):
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    categories: list[str]
+    primary_category: str
+    published: datetime
+    updated: datetime
+    submitted_day: date
+    abstract: str
+    comment: str | None
+    journal_ref: str | None
+    doi: str | None
+    abs_url: str
+    pdf_url: str
+    links: list[LinkOut]
+
+
+class PaperDetail(PaperOut):
+    versions: list[VersionOut]
+
+
+class DayOut(BaseModel):
+    category: str
+    day: date
+    previous: date | None
+    next: date | None
+    papers: list[PaperOut]
+
+
+class ListingEntryOut(BaseModel):
+    number: int
+    arxiv_id: str
+    section: str
+    title: str
+    abstract: str
+
+
+class ListingOut(BaseModel):
+    category: str
+    day: date
+    previous: date | None
+    next: date | None
+    entries: list[ListingEntryOut]
+
+
+class HitOut(BaseModel):
+    paper: PaperOut
+    score: float
+    title_marks: list[tuple[int, int]]
+    snippet: str
+    snippet_marks: list[tuple[int, int]]
+
+
+class SearchOut(BaseModel):
+    query: str
+    match: str | None
+    notes: list[str]
+    message: str | None
+    total: int
+    total_capped: bool
+    offset: int
+    limit: int
+    hits: list[HitOut]
+
+
+class CalendarOut(BaseModel):
+    category: str
+    year: int
+    total: int
+    days: dict[date, int]
+
+
+class MonthOut(BaseModel):
+    month: str
+    papers: int
+
+
+class CategoryOut(BaseModel):
+    category: str
+    papers: int
+
+
+def paper_out(paper: Paper) -> PaperOut:
+    return PaperOut(**_paper_fields(paper))
+
+
+def _paper_fields(paper: Paper) -> dict[str, Any]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": paper.authors,
+        "categories": paper.categories,
+        "primary_category": paper.primary_category,
+        "published": paper.published,
+        "updated": paper.updated,
+        "submitted_day": paper.submitted_day,
+        "abstract": paper.abstract,
+        "comment": paper.comment,
+        "journal_ref": paper.journal_ref,
+        "doi": paper.doi,
+        "abs_url": paper.abs_url,
+        "pdf_url": paper.pdf_url,
+        "links": [LinkOut(label=k.label, url=k.url, kind=k.kind) for k in pages.paper_links(paper)],
+    }
+
+
+def version_out(v: Version) -> VersionOut:
+    how: Literal["observed", "inferred"] | None = None
+    if v.announced is not None:
+        how = "observed" if v.announced_observed else "inferred"
+    return VersionOut(
+        number=v.number, submitted=v.submitted, announced=v.announced, announced_how=how
+    )
+
+
+def search_out(result: SearchResult) -> SearchOut:
+    hits = []
+    for hit in result.hits:
+        _, title_marks = mark_spans(hit.title)
+        snippet, snippet_marks = mark_spans(hit.snippet)
+        hits.append(
+            HitOut(
+                paper=paper_out(hit.paper),
+                score=hit.score,
+                title_marks=title_marks,
+                snippet=snippet,
+                snippet_marks=snippet_marks,
+            )
+        )
+    return SearchOut(
+        query=result.query.text,
+        match=result.query.match,
+        notes=list(result.query.notes),
+        message=result.message,
+        total=result.total,
+        total_capped=result.total_is_capped,
+        offset=result.offset,
+        limit=result.limit,
+        hits=hits,
+    )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(404, f"{text!r} is not a day (YYYY-MM-DD)") from None
+
+
+def check_category(category: str) -> str:
+    if not is_category(category):
+        raise HTTPException(404, f"{category!r} is not an arXiv category")
+    return category
+
+
+def lenient_day(text: str | None, notes: list[str], name: str) -> date | None:
+    """A date typed into a form: a wrong one is reported, never an error page."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        notes.append(f"{name} {text!r} is not a date (YYYY-MM-DD) and was ignored.")
+        return None
+
+
+def lenient_int(text: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(text))) if text else default
+    except ValueError:
+        return default
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(db: str | Path, category: str | None = None) -> FastAPI:
+    """The whole web app over the store at `db`."""
+    reader = Reader(Path(db), category)
+    env = pages.environment()
+    app = FastAPI(
+        title="paperboy",
+        summary="Read and search a local archive of arXiv papers.",
+        version="1",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+
+    def render(template: str, here: str, status: int = 200, **context: Any) -> HTMLResponse:
+        urls = pages.Urls(here)
+        cat = context.pop("category", None) or reader.default_category()
+        body = env.get_template(template).render(
+            urls=urls, category=cat, static_site=False, q=context.pop("q", ""), **context
+        )
+        return HTMLResponse(body, status_code=status, headers=HEADERS)
+
+    @app.exception_handler(StarletteHTTPException)
+    def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return Response(
+                json.dumps({"detail": str(exc.detail)}),
+                status_code=exc.status_code,
+                media_type="application/json",
+            )
+        return render(
+            "error.html", "", status=exc.status_code, message=str(exc.detail), title="Not found"
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        cat = reader.default_category()
+        span = reader.span(cat)
+        if span is None:
+            return render("empty.html", "", title="No papers yet")
+        return RedirectResponse(f"/{cat}/{span[1].isoformat()}/", status_code=302)
+
+    # ------------------------------------------------------------ HTML pages
+
+    @app.get("/search", include_in_schema=False)
+    def search_page(
+        q: str = "",
+        category: str = "",
+        start: Annotated[str, Query(alias="from")] = "",
+        end: Annotated[str, Query(alias="to")] = "",
+        sort: str = "relevance",
+        page: str = "1",
+    ) -> HTMLResponse:
+        notes: list[str] = []
+        first, last = lenient_day(start, notes, "From"), lenient_day(end, notes, "To")
+        number = lenient_int(page, 1, 1, 500)
+        order: Literal["relevance", "newest"] = "newest" if sort == "newest" else "relevance"
+        result = search(
+            reader.store,
+            q,
+            category=category or None,
+            start=first,
+            end=last,
+            limit=PER_PAGE,
+            offset=(number - 1) * PER_PAGE,
+            order=order,
+        )
+        form = {"q": q, "category": category, "from": start, "to": end, "sort": sort}
+        return render(
+            "search.html",
+            "search",
+            title=f"{q} — search" if q else "Search",
+            q=q,
+            form=form,
+            result=result,
+            page=number,
+            notes=notes + list(result.query.notes),
+            searchable=[c for c, _ in reader.categories()[:40]],
+        )
+
+    @app.get("/abs/{arxiv_id:path}", include_in_schema=False)
+    def paper_html(arxiv_id: str) -> HTMLResponse:
+        page = pages.paper_page(reader.store, arxiv_id.strip("/"))
+        if page is None:
+            raise HTTPException(404, f"No paper {arxiv_id.strip('/')!r} in this archive")
+        return render(
+            "paper.html",
+            pages.page_path("paper", arxiv_id=page.paper.arxiv_id),
+            category=page.paper.primary_category
+            if reader.span(page.paper.primary_category)
+            else None,
+            title=page.paper.title,
+            page=page,
+        )
+
+    # ------------------------------------------------------------ feeds
+
+    @app.get("/feeds/search.{kind}", tags=["feeds"], summary="Feed of a saved search")
+    def search_feed(
+        request: Request, kind: Literal["atom", "rss"], q: str, category: str = ""
+    ) -> Response:
+        body = feeds.search_feed(
+            reader.store,
+            q,
+            kind,
+            str(request.url),
+            category=category or None,
+            page_url=lambda p: str(request.url_for("paper_html", arxiv_id=p.arxiv_id)) + "/",
+            site_url=str(request.base_url),
+        )
+        return Response(body, media_type=FEED_TYPES[kind])
+
+    @app.get(
+        "/feeds/{category}.{kind}", tags=["feeds"], summary="Feed of a category's latest papers"
+    )
+    def category_feed(request: Request, category: str, kind: Literal["atom", "rss"]) -> Response:
+        check_category(category)
+        body = feeds.category_feed(
+            reader.store,
+            category,
+            kind,
+            str(request.url),
+            page_url=lambda p: str(request.url_for("paper_html", arxiv_id=p.arxiv_id)) + "/",
+            site_url=str(request.base_url),
+        )
+        return Response(body, media_type=FEED_TYPES[kind])
+
+    # ------------------------------------------------------------ JSON API
+
+    @app.get("/api/categories", tags=["api"], summary="Categories and their paper counts")
+    def api_categories() -> list[CategoryOut]:
+        return [CategoryOut(category=c, papers=n) for c, n in reader.categories()]
+
+    @app.get("/api/papers/{arxiv_id:path}", tags=["api"], summary="One paper, every field")
+    def api_paper(arxiv_id: str) -> PaperDetail:
+        paper = reader.store.get(arxiv_id)
+        if paper is None:
+            raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
+        versions = [version_out(v) for v in reader.store.versions(arxiv_id)]
+        return PaperDetail(**_paper_fields(paper), versions=versions)
+
+    @app.get("/api/days/{category}/{day}", tags=["api"], summary="Papers submitted on a day")
+    def api_day(category: str, day: str) -> DayOut:
+        page = pages.day_page(reader.store, check_category(category), parse_day(day), "submitted")
+        return DayOut(
+            category=category,
+            day=page.day,
+            previous=page.previous,
+            next=page.next,
+            papers=[paper_out(p) for p in page.papers],
+        )
+
+    @app.get("/api/listings/{category}/{day}", tags=["api"], summary="arXiv's listing of a day")
+    def api_listing(category: str, day: str) -> ListingOut:
+        page = pages.day_page(reader.store, check_category(category), parse_day(day), "listing")
+        entries = [
+            ListingEntryOut(
+                number=i.number,
+                arxiv_id=i.entry.arxiv_id,
+                section=i.entry.section,
+                title=i.entry.title,
+                abstract=i.entry.abstract,
+            )
+            for i in page.listing
+        ]
+        return ListingOut(
+            category=category, day=page.day, previous=page.previous, next=page.next, entries=entries
+        )
+
+    @app.get("/api/search", tags=["api"], summary="Full-text search, ranked by BM25")
+    def api_search(
+        q: str = "",
+        category: str | None = None,
+        start: Annotated[date | None, Query(alias="from")] = None,
+        end: Annotated[date | None, Query(alias="to")] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = PER_PAGE,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        sort: Literal["relevance", "newest"] = "relevance",
+    ) -> SearchOut:
+        result = search(
+            reader.store,
+            q,
+            category=category,
+            start=start,
+            end=end,
+            limit=limit,
+            offset=offset,
+            order=sort,
+        )
+        return search_out(result)
+
+    @app.get("/api/calendar/{category}/{year}", tags=["api"], summary="Papers per day of a year")
+    def api_calendar(category: str, year: int) -> CalendarOut:
+        counts = reader.year_counts(check_category(category), _year(year))
+        return CalendarOut(category=category, year=year, total=sum(counts.values()), days=counts)
+
+    @app.get("/api/months/{category}", tags=["api"], summary="Papers per month, whole archive")
+    def api_months(category: str) -> list[MonthOut]:
+        months = reader.months(check_category(category))
+        return [MonthOut(month=f"{y:04d}-{m:02d}", papers=n) for (y, m), n in months.items()]
+
+    @app.get("/api", include_in_schema=False)
+    def api_index() -> HTMLResponse:
+        return render("api.html", "api", title="JSON API", endpoints=list(_endpoints(app)))
+
+    # ------------------------------------------------------------ category pages (last:
+    # their paths are patterns that would shadow the fixed ones above)
+
+    @app.get("/{category}/", include_in_schema=False)
+    def category_html(category: str) -> HTMLResponse:
+        check_category(category)
+        here = pages.page_path("category", category)
+        page = pages.category_page(
+            category, reader.months(category), reader.span(category), pages.Urls(here)
+        )
+        if page.total == 0:
+            raise HTTPException(404, f"No papers in {category} in this archive")
+        others = [(c, n) for c, n in reader.categories()[:30] if c != category]
+        return render(
+            "category.html", here, category=category, title=category, page=page, others=others
+        )
+
+    @app.get("/{category}/{year:int}/", include_in_schema=False)
+    def year_html(category: str, year: int) -> HTMLResponse:
+        check_category(category)
+        here = pages.page_path("year", category, year=_year(year))
+        years = sorted({y for y, _ in reader.months(category)})
+        page = pages.year_page(
+            category, year, reader.year_counts(category, year), years, pages.Urls(here)
+        )
+        return render(
+            "year.html", here, category=category, title=f"{category} in {year}", page=page
+        )
+
+    @app.get("/{category}/{day}/", include_in_schema=False)
+    def day_html(category: str, day: str) -> HTMLResponse:
+        return _day(category, day, "submitted")
+
+    @app.get("/{category}/{day}/listing/", include_in_schema=False)
+    def listing_html(category: str, day: str) -> HTMLResponse:
+        return _day(category, day, "listing")
+
+    def _day(category: str, day: str, view: str) -> HTMLResponse:
+        the_day = parse_day(day)
+        page = pages.day_page(reader.store, check_category(category), the_day, view)
+        here = pages.page_path(view if view == "listing" else "day", category, the_day)
+        title = f"{category} · {the_day:%a} {the_day.day} {the_day:%b %Y}"
+        return render("day.html", here, category=category, title=title, page=page)
+
+    return app
+
+
+def _year(year: int) -> int:
+    if not 1 <= year <= 9999:
+        raise HTTPException(404, f"{year} is not a year")
+    return year
+
+
+def _endpoints(app: FastAPI) -> Iterator[dict[str, Any]]:
+    """The API's operations from its OpenAPI document, for a docs page that needs no CDN."""
+    schema = app.openapi()
+    for path, ops in schema.get("paths", {}).items():
+        for method, op in ops.items():
+            params = [
+                {"name": p["name"], "in": p["in"], "required": p.get("required", False)}
+                for p in op.get("parameters", [])
+            ]
+            yield {
+                "method": method.upper(),
+                "path": path,
+                "summary": op.get("summary", ""),
+                "params": params,
+            }
