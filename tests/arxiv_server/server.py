@@ -19,17 +19,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Literal
+from typing import Literal, get_args
 from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 from arxiv_server import api, feeds, oai
 from paperboy.record import Paper
 
 Endpoint = Literal["api", "oai", "rss", "atom", "other"]
-FaultKind = Literal["503", "429", "500", "reset", "cut", "truncate", "empty", "slow"]
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "503", "429", "500", "reset", "cut", "truncate", "empty", "slow",
-)  # fmt: skip
+FaultKind = Literal["503", "429", "500", "reset", "cut", "truncate", "empty", "short", "slow"]
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +38,9 @@ class Fault:
     connection is closed with a TCP RST before any response. cut: headers announce the full
     length but only half the body is sent before closing. truncate: a well-formed HTTP
     response whose XML body is cut in half. empty: the query API's 200 page with the right
-    totalResults and no entries (other endpoints: served normally). slow: sleep `seconds`,
-    then answer normally.
+    totalResults and no entries; short: an API page silently missing its first entry (when
+    it has two or more), totalResults unchanged (other endpoints: both served normally).
+    slow: sleep `seconds`, then answer normally.
     """
 
     kind: FaultKind
@@ -216,15 +215,17 @@ class ArxivServer:
         if kind == "reset":
             _reset(handler)
             return
-        reply = self._route(endpoint, split.path, split.query, empty=kind == "empty")
+        reply = self._route(endpoint, split.path, split.query, page_fault=kind)
         if kind == "truncate":
             reply = _Reply(reply.status, reply.content_type, reply.body[: len(reply.body) // 2])
         self._send(handler, reply, cut=kind == "cut")
 
-    def _route(self, endpoint: Endpoint, path: str, query: str, *, empty: bool) -> _Reply:
+    def _route(
+        self, endpoint: Endpoint, path: str, query: str, *, page_fault: FaultKind | None
+    ) -> _Reply:
         now = self.now()
         if endpoint == "api":
-            return self._api(query, now, empty=empty)
+            return self._api(query, now, page_fault=page_fault)
         if endpoint == "oai":
             body = oai.respond(
                 parse_qsl(query, keep_blank_values=True),
@@ -249,7 +250,7 @@ class ArxivServer:
             )
         return _Reply(404, "text/plain", b"not found\n")
 
-    def _api(self, query: str, now: datetime, *, empty: bool) -> _Reply:
+    def _api(self, query: str, now: datetime, *, page_fault: FaultKind | None) -> _Reply:
         content_type = "application/atom+xml; charset=utf-8"
         try:
             request = api.parse_request(parse_qs(query, keep_blank_values=True))
@@ -257,7 +258,9 @@ class ArxivServer:
         except api.QueryError as exc:
             return _Reply(400, content_type, api.render_error(str(exc), now))
         first = request.start
-        page = [] if empty else matches[first : first + request.max_results]
+        page = [] if page_fault == "empty" else matches[first : first + request.max_results]
+        if page_fault == "short" and len(page) > 1:
+            page = page[1:]
         body = api.render_feed(request, len(matches), page, now, fold_text=self.fold)
         return _Reply(200, content_type, body)
 

@@ -175,10 +175,30 @@ def test_faults_beyond_the_budget_raise_naming_the_url(arxiv_server: ArxivServer
     with client(max_retries=2) as c, pytest.raises(SourceError) as caught:
         list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
     message = str(caught.value)
-    assert message.startswith("window cs.CV 2021-06-01 00:00:00+00:00..2021-07-01 00:00:00+00:00")
+    assert message.startswith("window cs.CV 2021-06-01T00:00:00+00:00..2021-07-01T00:00:00+00:00")
     assert arxiv_server.api_url in message and "submittedDate" in message
     assert "empty page at start=0 of 1616" in message
     assert arxiv_server.requests["api"] == 3
+
+
+def test_a_page_that_leaves_a_paper_out_gets_a_second_pass(
+    arxiv_server: ArxivServer, june_2021: list[Paper]
+) -> None:
+    arxiv_server.inject("short", endpoint="api", after=1)  # page 2 loses its first entry
+    with client() as c:
+        papers = list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url,
+                                   page_size=500))  # fmt: skip
+    assert sorted(p.arxiv_id for p in papers) == sorted(p.arxiv_id for p in june_2021)
+    assert len(papers) == len(june_2021)
+    assert papers[-1].arxiv_id == june_2021[500].arxiv_id  # recovered by the second pass
+    assert arxiv_server.requests["api"] == 4 + 4
+
+
+def test_a_paper_missing_on_every_pass_raises_incomplete(arxiv_server: ArxivServer) -> None:
+    # Each pass asks two pages (1615 entries arrive, then start=1615); all four are short.
+    arxiv_server.inject("short", 4, endpoint="api")
+    with client() as c, pytest.raises(IncompleteWindow, match="announced 1616 results but 1615"):
+        list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
 
 
 def test_the_api_error_feed_raises_api_error(arxiv_server: ArxivServer) -> None:

@@ -23,7 +23,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -240,60 +240,104 @@ def fetch_window(
     page_size: int = MAX_PAGE,
     max_total: int = MAX_TOTAL,
 ) -> Iterator[Paper]:
-    """Every paper of `category` first submitted in [start, end), oldest first, once each.
+    """Every paper of `category` first submitted in [start, end), once each.
 
-    start and end must be time-zone aware; arXiv's query works in whole minutes, so the
-    query covers the minutes around the window and papers outside it are dropped here.
+    Oldest first, except that papers a page silently left out (arXiv does that) are fetched
+    by one more pass over the window and come last. start and end must be time-zone aware;
+    arXiv's query works in whole minutes, so the query covers the minutes around the window
+    and papers outside it are dropped here.
+
     Raises WindowTooLarge (before yielding anything) when the API reports more than
     `max_total` results; ApiError for the API's error feed; SourceError naming the window
-    and URL when retries run out; IncompleteWindow when fewer distinct papers arrived than
-    announced or totalResults changed mid-way. The last three can come after some papers
-    were yielded: the caller fetches the window again (storing is idempotent).
+    and URL when retries run out; IncompleteWindow when, after the extra pass, fewer
+    distinct papers arrived than announced, or when totalResults changed mid-way. The last
+    three can come after some papers were yielded: the caller fetches the window again
+    (storing is idempotent).
     """
     _check_window(start, end)
-    lo = _floor_minute(start)
-    hi = _floor_minute(end - timedelta(microseconds=1)) + _MINUTE
-    query = window_query(category, lo, hi)
-    base = {"search_query": query, "sortBy": "submittedDate", "sortOrder": "ascending"}
-    seen: set[str] = set()
-    offset = 0
+    window = _Window(client, category, start, end, base_url, page_size, max_total)
+    for attempt in range(1 + SHORTFALL_PASSES):
+        yield from window.run_pass()
+        if window.complete:
+            return
+        log.warning("%s: %s (pass %d)", window.label, window.shortfall, attempt + 1)
+    raise IncompleteWindow(f"{window.label}: {window.shortfall} ({window.query})", url=window.url)
+
+
+SHORTFALL_PASSES = 1  # extra passes over a window whose pages left papers out
+
+
+@dataclass
+class _Window:
+    """One window's harvest state across passes: what arrived, and what was announced."""
+
+    client: PoliteClient
+    category: str
+    start: datetime
+    end: datetime
+    base_url: str | None
+    page_size: int
+    max_total: int
+    seen: set[str] = field(default_factory=set)
     total: int | None = None
-    while total is None or offset < total:
-        params = {**base, "start": str(offset), "max_results": str(page_size)}
-        page = _window_page(client, params, base_url, f"{category} {start}..{end}")
-        if total is None:
-            total = page.total
-            if total > max_total:
+
+    @property
+    def label(self) -> str:
+        return f"{self.category} {self.start.isoformat()}..{self.end.isoformat()}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url or api_url()
+
+    @property
+    def query(self) -> str:
+        lo = _floor_minute(self.start)
+        hi = _floor_minute(self.end - timedelta(microseconds=1)) + _MINUTE
+        return window_query(self.category, lo, hi)
+
+    @property
+    def complete(self) -> bool:
+        return self.total is None or len(self.seen) >= self.total
+
+    @property
+    def shortfall(self) -> str:
+        return f"the API announced {self.total} results but {len(self.seen)} distinct arrived"
+
+    def run_pass(self) -> Iterator[Paper]:
+        base = {"search_query": self.query, "sortBy": "submittedDate", "sortOrder": "ascending"}
+        offset = 0
+        while self.total is None or offset < self.total:
+            params = {**base, "start": str(offset), "max_results": str(self.page_size)}
+            page = _window_page(self.client, params, self.base_url, self.label)
+            self._check_total(page.total)
+            if not page.papers:
+                return
+            offset += len(page.papers)
+            for paper in page.papers:
+                if paper.arxiv_id not in self.seen:
+                    self.seen.add(paper.arxiv_id)
+                    if self.start <= paper.published < self.end:
+                        yield paper
+
+    def _check_total(self, total: int) -> None:
+        if self.total is None:
+            if total > self.max_total:
                 raise WindowTooLarge(
-                    f"{category} {start.isoformat()}..{end.isoformat()}: {total} results, "
-                    f"more than the {max_total} one query may return; split the window",
-                    url=base_url or api_url(),
+                    f"{self.label}: {total} results, more than the {self.max_total} one "
+                    "query may return; split the window",
+                    url=self.url,
                     total=total,
-                    start=start,
-                    end=end,
+                    start=self.start,
+                    end=self.end,
                 )
-        elif page.total != total:
+            self.total = total
+        elif total != self.total:
             # Offsets no longer mean what they meant: papers may have been skipped.
             raise IncompleteWindow(
-                f"{category} {start.isoformat()}..{end.isoformat()}: totalResults changed "
-                f"from {total} to {page.total} during the harvest; fetch the window again",
-                url=base_url or api_url(),
+                f"{self.label}: totalResults changed from {self.total} to {total} during "
+                "the harvest; fetch the window again",
+                url=self.url,
             )
-        if not page.papers:
-            break
-        offset += len(page.papers)
-        for paper in page.papers:
-            if paper.arxiv_id in seen:
-                continue
-            seen.add(paper.arxiv_id)
-            if start <= paper.published < end:
-                yield paper
-    if total is not None and len(seen) < total:
-        raise IncompleteWindow(
-            f"{category} {start.isoformat()}..{end.isoformat()}: the API announced {total} "
-            f"results but only {len(seen)} distinct papers arrived ({query})",
-            url=base_url or api_url(),
-        )
 
 
 def _window_page(
