@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +12,11 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from paperboy import config, export, importer, listings
+from paperboy import config, export, harvest, importer, listings
+from paperboy.announce import announcement_days
+from paperboy.sources import PoliteClient, SourceError
 from paperboy.store import SQLiteStore, default_db_path, open_store
+from paperboy.update import run_update
 
 app = typer.Typer(
     help="Collect arXiv papers of a category, keep them in a local database, write digests.",
@@ -139,17 +142,119 @@ def _export_listings(
 @app.command()
 def update(
     out: Annotated[Path | None, typer.Option(help="archive directory")] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category", "-c", help="categories (default: $PAPERBOY_CATEGORIES or cs.CV)"
+        ),
+    ] = None,
 ) -> None:
-    """The main job: bring the store up to date, then write the digest archive."""
+    """The main job: harvest everything since the last complete window, then write the archive."""
     archive = out or config.archive_dir()
-    with store() as s:
-        report = importer.import_paths(s, [config.sample_dir()])
-        _date_announcements(s, report.touched)
-        typer.echo(report.summary())
-        for category in config.categories():
-            result = export.write_collector_archive(s, archive, category)
-            typer.echo(f"{category}: {result.papers} papers in {result.files} day files")
+    db = _state.get("db", default_db_path())
+    try:
+        with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
+            run_update(s, client, category or config.categories(), archive, log=typer.echo)
+    except harvest.LockedError as exc:
+        raise fail(str(exc)) from None
+    except SourceError as exc:
+        raise fail(_unreachable(exc)) from None
     typer.echo(f"archive: {archive / 'calendar.md'}")
+
+
+def _unreachable(exc: SourceError) -> str:
+    return (
+        f"arXiv could not be reached or answered wrongly: {exc}\n"
+        "Nothing partial was recorded as complete; run the command again later. "
+        "(No network? `paperboy demo` shows paperboy on a bundled sample.)"
+    )
+
+
+class Source(StrEnum):
+    api = "api"
+    oai = "oai"
+    rss = "rss"
+
+
+@app.command("harvest")
+def harvest_(
+    category: CategoryOpt = config.DEFAULT_CATEGORY,
+    from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+    source: Annotated[
+        Source,
+        typer.Option(
+            help="api: by submission date; oai: by modification date; rss: today's announcement"
+        ),
+    ] = Source.api,
+    fill_gaps: Annotated[bool, typer.Option(help="re-fetch the days `gaps` reports")] = False,
+) -> None:
+    """Fetch papers from arXiv into the store (complete windows are never fetched twice)."""
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    db = _state.get("db", default_db_path())
+    try:
+        with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
+            results = _harvest(s, client, category, source, start, end, fill_gaps)
+            touched = {i for r in results for i in r.papers.new + r.papers.updated}
+            _date_announcements(s, touched)
+            for result in results:
+                typer.echo(result.summary(client))
+    except harvest.LockedError as exc:
+        raise fail(str(exc)) from None
+    except SourceError as exc:
+        raise fail(_unreachable(exc)) from None
+
+
+def _harvest(
+    s: SQLiteStore,
+    client: PoliteClient,
+    category: str,
+    source: Source,
+    start: date | None,
+    end: date | None,
+    fill_gaps: bool,
+) -> list[harvest.HarvestResult]:
+    if fill_gaps:
+        return [
+            harvest.harvest_api(s, client, category, gap.day - timedelta(days=5),
+                                gap.day - timedelta(days=1), force=True)
+            for gap in _gaps(s, category, start, end)
+        ]  # fmt: skip
+    if source is Source.rss:
+        return [harvest.harvest_rss(s, client, category)]
+    if start is None or end is None:
+        raise fail("give the days to harvest: --from YYYY-MM-DD --to YYYY-MM-DD")
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(f"{category} via {source}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        if source is Source.oai:
+            return [harvest.harvest_oai(s, client, category, start, end, progress=advance)]
+        return [harvest.harvest_api(s, client, category, start, end, progress=advance)]
+
+
+def _gaps(s: SQLiteStore, category: str, start: date | None, end: date | None) -> list[harvest.Gap]:
+    counts = s.announcement_counts(category)
+    if not counts:
+        return []
+    first, last = start or min(counts), end or max(counts)
+    return harvest.find_gaps(counts, announcement_days(first, last))
+
+
+@app.command()
+def gaps(
+    category: CategoryOpt = config.DEFAULT_CATEGORY,
+    from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+) -> None:
+    """List announcement days whose paper counts look wrong (weekends and holidays excluded)."""
+    with store() as s:
+        found = _gaps(s, category, parse_day(from_, "--from"), parse_day(to, "--to"))
+    for gap in found:
+        typer.echo(f"{gap.day:%Y-%m-%d %a}: {gap.count} papers, {gap.reason}")
+    typer.echo(f"{len(found)} suspicious days; `paperboy harvest --fill-gaps` re-fetches them")
 
 
 _SECTION_TITLES = {"new": "New submissions", "cross": "Cross-lists", "replace": "Replacements"}
@@ -178,7 +283,7 @@ def listing_(
             "not an announcement day, or not harvested yet"
         )
     how = "as announced" if lines[0].observed else "rebuilt from the store"
-    out = Console()
+    out = Console(soft_wrap=True)  # one line per title: easy to read, grep and pipe
     out.print(f"[bold]{category}[/bold] listing for {when:%a, %-d %b %Y} ({how})")
     number = 0
     for section, title in _SECTION_TITLES.items():
@@ -194,8 +299,6 @@ def listing_(
 
 
 def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
-    from datetime import timedelta
-
     today = date.today()
     if value == "today":
         return today

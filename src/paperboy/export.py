@@ -42,6 +42,22 @@ def write_collector_archive(
     return ExportResult(files, papers)
 
 
+def write_collector_days(
+    store: SQLiteStore, out: Path, category: str, days: Iterable[date]
+) -> ExportResult:
+    """Rewrite the day files of these submission days (and the calendar) after a harvest."""
+    files = papers = 0
+    for day in sorted(set(days)):
+        day_papers = list(store.papers(category=category, start=day, end=day))
+        if day_papers:
+            text = collector.render_day(category, day, day_papers)
+            _write_if_changed(out / collector.day_path(category, day), text)
+            files += 1
+            papers += len(day_papers)
+    write_calendar(out, category)
+    return ExportResult(files, papers)
+
+
 def write_calendar(out: Path, category: str) -> None:
     """calendar.md for every day file present under <out>/<category>, as the anchor does."""
     days = [

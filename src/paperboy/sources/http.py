@@ -41,6 +41,7 @@ V = TypeVar("V")
 
 DEFAULT_DELAY = 3.0  # arXiv's terms of use: no more than one request every three seconds
 DELAY_ENV = "PAPERBOY_ARXIV_DELAY"
+RETRIES_ENV = "PAPERBOY_ARXIV_RETRIES"
 MAILTO_ENV = "PAPERBOY_MAILTO"
 PROJECT_URL = "https://github.com/paperboy"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -143,7 +144,7 @@ class PoliteClient:
         *,
         delay: float | None = None,
         mailto: str | None = None,
-        max_retries: int = 5,
+        max_retries: int | None = None,
         backoff: float = 2.0,
         max_backoff: float = 120.0,
         max_retry_after: float = 900.0,
@@ -155,7 +156,10 @@ class PoliteClient:
         self.delay = default_delay() if delay is None else delay
         if self.delay < 0:
             raise ValueError("delay must be >= 0")
-        self.max_retries = max_retries
+        # Retries: PAPERBOY_ARXIV_RETRIES, else 5 (with backoff, about a minute of trying).
+        self.max_retries = (
+            int(os.environ.get(RETRIES_ENV) or 5) if max_retries is None else max_retries
+        )
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after

@@ -35,6 +35,9 @@ class UpsertResult:
     unchanged: list[str] = field(default_factory=list)
     kept_clean: list[str] = field(default_factory=list)  # ids whose stored clean text won
 
+    def count(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.unchanged)
+
     def add(self, other: UpsertResult) -> None:
         self.new += other.new
         self.updated += other.updated

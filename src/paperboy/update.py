@@ -1,0 +1,66 @@
+"""The main job: harvest each configured category since its last complete window, date the
+announcements, then rewrite the digest archive for the days that changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from paperboy import export, harvest, listings
+from paperboy.sources import PoliteClient
+from paperboy.store import SQLiteStore
+
+# Where a fresh store starts: the last week, enough for the current listings. Older days
+# are a backfill: `paperboy harvest --from ... --to ...`.
+FIRST_RUN_DAYS = 7
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    lines: list[str] = field(default_factory=list)
+    files: int = 0
+
+
+def since(store: SQLiteStore, source: str, category: str, today: date) -> date:
+    """The day after the last complete window, or a week back on a fresh store."""
+    windows = harvest.completed(store, source, category)
+    if not windows:
+        return today - timedelta(days=FIRST_RUN_DAYS)
+    return max(end for _, end in windows).date()
+
+
+def run_update(
+    store: SQLiteStore,
+    client: PoliteClient,
+    categories: list[str],
+    archive: Path,
+    *,
+    now: datetime | None = None,
+    log: Callable[[str], None] = print,
+) -> UpdateReport:
+    """Harvest (query API for new papers, OAI-PMH for new versions, RSS for today's
+    announcement), then write the archive. Raises SourceError when arXiv fails for good."""
+    now = now or datetime.now(UTC)
+    today = now.date()
+    report = UpdateReport()
+    for category in categories:
+        api_from = since(store, "api", category, today)
+        api = harvest.harvest_api(store, client, category, api_from, today, now=now)
+        log(api.summary())
+        # New versions of older papers: OAI-PMH records modified since the last run.
+        oai = harvest.HarvestResult("oai", category)
+        oai_from = since(store, "oai", category, today)
+        if oai_from < today:
+            oai = harvest.harvest_oai(store, client, category, oai_from, today - timedelta(days=1))
+            log(oai.summary())
+        feed = harvest.harvest_rss(store, client, category)
+        log(feed.summary())
+        touched = set(api.papers.new + api.papers.updated + oai.papers.new + oai.papers.updated)
+        listings.refresh_announcements(store, {listings.id_month(i) for i in touched})
+        written = export.write_collector_days(store, archive, category, api.days | oai.days)
+        report.files += written.files
+        log(f"{category}: rewrote {written.files} day files ({written.papers} papers) in {archive}")
+    log(f"{client.stats.requests} requests to arXiv")
+    return report

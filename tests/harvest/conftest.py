@@ -1,0 +1,1 @@
+from arxiv_server.fixtures import *  # noqa: F403
