@@ -312,3 +312,75 @@ def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
     parsed = parse_day(value, "--date")
     assert parsed is not None
     return parsed
+
+
+# ---------------------------------------------------------------- reading: search, web, site
+
+
+@app.command("search")
+def search_(
+    query: Annotated[list[str], typer.Argument(help='words, "phrases", ti: au: abs: cat:, -word')],
+    from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Full-text search of the store, best match first (BM25, title weighted).
+
+    Put -- before a query that leaves words out: paperboy search -- gan -survey
+    """
+    import json
+
+    from paperboy import search
+
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    with store() as s:
+        result = search.search(
+            s, " ".join(query), category=category, start=start, end=end, limit=limit
+        )
+        if json_:
+            typer.echo(json.dumps(search.result_json(s, result), ensure_ascii=False, indent=1))
+            return
+    Console(soft_wrap=True).print(search.result_text(result), highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+) -> None:
+    """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
+    from paperboy.web.app import serve as run
+
+    run(_state.get("db", default_db_path()), host, port, category)
+
+
+@app.command()
+def site(
+    out: Annotated[Path, typer.Option(help="directory to write the site to")],
+    category: Annotated[list[str] | None, typer.Option("--category", "-c")] = None,
+    base_url: Annotated[str, typer.Option(help="public URL of the site, for feed links")] = "",
+) -> None:
+    """Write the static site (day, calendar and paper pages, feeds, browser search)."""
+    from paperboy.site import write_site
+
+    with store() as s:
+        result = write_site(s, out, category or None, base_url=base_url)
+    search = "with browser search" if result.search_index else "without search (too many papers)"
+    typer.echo(
+        f"{result.pages} pages ({result.written} files changed), {result.papers} papers, "
+        f"{search}: {out / 'index.html'}"
+    )
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the small real sample shipped with paperboy, from a temporary store."""
+    from paperboy.web.app import demo as run
+
+    run(host, port)

@@ -314,11 +314,8 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     def render(template: str, here: str, status: int = 200, **context: Any) -> HTMLResponse:
-        urls = pages.Urls(here)
-        cat = context.pop("category", None) or reader.default_category()
-        body = env.get_template(template).render(
-            urls=urls, category=cat, static_site=False, q=context.pop("q", ""), **context
-        )
+        category = context.pop("category", None) or reader.default_category()
+        body = pages.render(env, template, pages.Urls(here), category=category, **context)
         return HTMLResponse(body, status_code=status, headers=HEADERS)
 
     @app.exception_handler(StarletteHTTPException)
@@ -576,3 +573,27 @@ def _endpoints(app: FastAPI) -> Iterator[dict[str, Any]]:
                 "summary": op.get("summary", ""),
                 "params": params,
             }
+
+
+def serve(
+    db: str | Path, host: str = "127.0.0.1", port: int = 8000, category: str | None = None
+) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(db, category), host=host, port=port, log_level="info")
+
+
+def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the real sample shipped in the package from a temporary store."""
+    import tempfile
+
+    from paperboy.importer import import_paths
+
+    with tempfile.TemporaryDirectory(prefix="paperboy-demo-") as tmp:
+        db = Path(tmp) / "demo.sqlite3"
+        with open_store(db) as store:
+            report = import_paths(store, [config.sample_dir()])
+        print(report.summary().splitlines()[1], f"loaded into {db}")
+        print(f"paperboy demo: open http://{host}:{port}/  (Ctrl-C to stop)")
+        serve(db, host, port, config.DEFAULT_CATEGORY)

@@ -285,13 +285,47 @@ class PaperPage:
     paper: Paper
     versions: list[Version]
     links: list[Link]
+    day_category: str  # whose day pages list it: the primary one, or one a static site holds
+    listing_days: tuple[date, date] | None  # listing pages that exist (None: every day)
+
+    def has_listing(self, day: date) -> bool:
+        span = self.listing_days
+        return span is None or span[0] <= day <= span[1]
 
 
-def paper_page(store: SQLiteStore, arxiv_id: str) -> PaperPage | None:
+def paper_page(
+    store: SQLiteStore,
+    arxiv_id: str,
+    day_category: str | None = None,
+    listing_days: tuple[date, date] | None = None,
+) -> PaperPage | None:
     paper = store.get(arxiv_id)
     if paper is None:
         return None
-    return PaperPage(paper, store.versions(arxiv_id), paper_links(paper))
+    return PaperPage(
+        paper,
+        store.versions(arxiv_id),
+        paper_links(paper),
+        day_category or paper.primary_category,
+        listing_days,
+    )
+
+
+def render(
+    env: Environment,
+    template: str,
+    urls: Urls,
+    *,
+    category: str,
+    title: str,
+    static_site: bool = False,
+    **context: object,
+) -> str:
+    """A page; every template gets the links, the current category, the title and the mode."""
+    q = context.pop("q", "")
+    return env.get_template(template).render(
+        urls=urls, category=category, title=title, static_site=static_site, q=q, **context
+    )
 
 
 @dataclass(frozen=True, slots=True)
