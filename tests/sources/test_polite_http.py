@@ -192,3 +192,23 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30
     assert parse_retry_after(None) == 0.0 and parse_retry_after("soon") == 0.0
+
+
+def test_a_host_that_was_never_reached_fails_fast() -> None:
+    """No network at all: two tries, not a minute of backoff, and the URL in the error."""
+    import socket
+
+    from paperboy.sources import PoliteClient, SourceError
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again below: nothing listens there
+    slept: list[float] = []
+    with PoliteClient(delay=0, sleep=slept.append) as client:
+        try:
+            client.fetch(f"http://127.0.0.1:{port}/api/query", lambda r: r.content)
+        except SourceError as exc:
+            assert f"127.0.0.1:{port}" in str(exc) and "gave up after 2 attempts" in str(exc)
+        else:
+            raise AssertionError("fetching from a closed port must fail")
+        assert client.stats.requests == 2 and sum(slept) <= 2.0

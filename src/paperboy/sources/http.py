@@ -168,6 +168,7 @@ class PoliteClient:
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
         self._last: dict[str, float] = {}
+        self._reached: set[str] = set()  # hosts that answered at least once
         self._lock = threading.Lock()  # one request at a time, even across threads
         self._http = httpx.Client(
             headers={"User-Agent": self.user_agent},
@@ -220,16 +221,22 @@ class PoliteClient:
                 self.stats.retries += 1
             outcome = self._attempt(url, host, parse)
             if not isinstance(outcome, _Failure):
+                self._reached.add(host)
                 return outcome.value
             problem = outcome.problem
+            if outcome.unreachable and host not in self._reached and attempt >= 1:
+                # A host never reached that still cannot be connected to: most likely no
+                # network at all. Say so now rather than after a minute of backoff.
+                break
             if attempt + 1 < attempts:
                 pause = max(self._backoff(attempt), outcome.retry_after)
                 log.info("retrying %s in %.1fs: %s", url, pause, problem)
                 self._pause(pause)
+        tries = attempt + 1
         raise SourceError(
-            f"{url}: gave up after {attempts} attempts; last problem: {problem}",
+            f"{url}: gave up after {tries} attempts; last problem: {problem}",
             url=url,
-            attempts=attempts,
+            attempts=tries,
         )
 
     def _attempt(
@@ -240,6 +247,8 @@ class PoliteClient:
         self.stats.by_host[host] += 1
         try:
             response = self._http.get(url)
+        except httpx.ConnectError as exc:
+            return _Failure(f"{type(exc).__name__}: {exc}", unreachable=True)
         except httpx.TransportError as exc:
             return _Failure(f"{type(exc).__name__}: {exc}")
         finally:
@@ -291,6 +300,7 @@ class _Success(Generic[V]):
 class _Failure:
     problem: str
     retry_after: float = 0.0
+    unreachable: bool = False  # could not connect at all
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float:
