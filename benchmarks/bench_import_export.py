@@ -48,7 +48,7 @@ def measure(corpus: Path, workdir: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     report = import_paths(store, [corpus])
     t1 = time.perf_counter()
-    papers = len(report.papers.new)
+    papers = report.new
     exported = write_collector_archive(store, workdir / "out", "cs.CV")
     t2 = time.perf_counter()
     store.close()

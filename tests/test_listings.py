@@ -66,3 +66,16 @@ def test_an_imported_listing_is_the_truth_for_its_day(tmp_path: Path, seeds: Pat
         assert [line.arxiv_id for line in lines] == _seed_ids(seeds)
         assert store.versions("2112.15589")[0].announced == date(2022, 1, 3)
         assert store.versions("2112.15589")[0].announced_observed
+
+
+def test_old_style_ids_are_dated_by_the_schedule(tmp_path: Path, data_2021: Path) -> None:
+    from paperboy.announce import schedule_day
+    from paperboy.formats import collector
+
+    paper = collector.read_file(data_2021 / "cs.CV/2021/12/20211231.md").papers[0]
+    old = paper.with_changes(arxiv_id="quant-ph/9802028", abs_url="", pdf_url="")
+    with open_store(tmp_path / "p.db") as store:
+        store.upsert([old], "t")
+        listings.refresh_announcements(store, ["old"])
+        first = store.versions("quant-ph/9802028")[0]
+        assert first.announced == schedule_day(paper.published) and not first.announced_observed

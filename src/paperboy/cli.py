@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from paperboy import config, export, harvest, importer, listings
 from paperboy.announce import announcement_days
+from paperboy.record import id_month
 from paperboy.sources import PoliteClient, SourceError
 from paperboy.store import SQLiteStore, default_db_path, open_store
 from paperboy.update import run_update
@@ -70,16 +71,10 @@ def import_(
     with store() as s, Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
         report = importer.import_paths(s, files, on_file=lambda _: progress.advance(task))
-        _date_announcements(s, report.touched)
+        listings.refresh_announcements(s, report.id_months)
     typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)
-
-
-def _date_announcements(s: SQLiteStore, ids: set[str]) -> None:
-    """Re-infer the listing day of every version in the id months these ids belong to."""
-    if ids:
-        listings.refresh_announcements(s, {listings.id_month(i) for i in ids})
 
 
 class Format(StrEnum):
@@ -196,7 +191,7 @@ def harvest_(
         with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
             results = _harvest(s, client, category, source, start, end, fill_gaps)
             touched = {i for r in results for i in r.papers.new + r.papers.updated}
-            _date_announcements(s, touched)
+            listings.refresh_announcements(s, {id_month(i) for i in touched})
             for result in results:
                 typer.echo(result.summary(client))
     except harvest.LockedError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from paperboy.formats import collector, listing
 from paperboy.formats.collector import FormatError
-from paperboy.record import Paper
+from paperboy.record import Paper, id_month
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
 from paperboy.textfix import repair
 
@@ -27,24 +27,34 @@ class Repair:
 
 @dataclass(slots=True)
 class ImportReport:
+    """What an import did. Counts, not lists of ids, so memory stays flat on any input."""
+
     files: int = 0
-    papers: UpsertResult = field(default_factory=UpsertResult)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_clean: int = 0  # papers whose stored clean text won over incoming mojibake
     listings: int = 0
     listing_entries: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repairs: list[Repair] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, arxiv_id)
-    touched: set[str] = field(default_factory=set)  # ids whose stored data changed
+    id_months: set[str] = field(default_factory=set)  # id months whose stored data changed
 
     def paper_count(self) -> int:
-        p = self.papers
-        return len(p.new) + len(p.updated) + len(p.unchanged) + self.listing_entries
+        return self.new + self.updated + self.unchanged + self.listing_entries
+
+    def add(self, result: UpsertResult) -> None:
+        self.new += len(result.new)
+        self.updated += len(result.updated)
+        self.unchanged += len(result.unchanged)
+        self.kept_clean += len(result.kept_clean)
+        self.id_months.update(id_month(i) for i in result.new + result.updated)
 
     def summary(self) -> str:
-        p = self.papers
         lines = [
             f"files: {self.files} imported, {len(self.rejected)} rejected",
-            f"papers: {len(p.new)} new, {len(p.updated)} updated, {len(p.unchanged)} unchanged",
+            f"papers: {self.new} new, {self.updated} updated, {self.unchanged} unchanged",
         ]
         if self.listings:
             lines.append(f"listings: {self.listings} days, {self.listing_entries} entries")
@@ -56,8 +66,8 @@ class ImportReport:
         if broken:
             lines.append(f"still looks broken (kept as is) in {len(broken)} fields")
         lines += [f"  {r.path}: {r.arxiv_id} {r.field}: {r.after!r}" for r in broken]
-        if p.kept_clean:
-            lines.append(f"kept the stored clean text of {len(p.kept_clean)} papers over mojibake")
+        if self.kept_clean:
+            lines.append(f"kept the stored clean text of {self.kept_clean} papers over mojibake")
         if self.duplicates:
             lines.append(f"same id twice in one file, latest version kept: {len(self.duplicates)}")
         lines += [f"  {path}: {aid}" for path, aid in self.duplicates]
@@ -164,9 +174,7 @@ def load(store: SQLiteStore, digest: Digest, report: ImportReport) -> None:
         return
     source = str(digest.path)
     if digest.papers is not None:
-        result = store.upsert(digest.papers, source=f"collector:{source}")
-        report.papers.add(result)
-        report.touched.update(result.new, result.updated)
+        report.add(store.upsert(digest.papers, source=f"collector:{source}"))
     elif digest.listing is not None:
         _load_listing(store, digest.listing, source, report)
     report.repairs += digest.repairs
@@ -219,4 +227,4 @@ def _load_listing(
         store.set_announced((e.arxiv_id, 1, day.day, True) for e in entries)
     report.listings += 1
     report.listing_entries += len(entries)
-    report.touched.update(e.arxiv_id for e in entries)
+    report.id_months.update(id_month(e.arxiv_id) for e in entries)

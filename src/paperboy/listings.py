@@ -13,7 +13,7 @@ from datetime import date
 
 from paperboy import announce
 from paperboy.formats import listing as format_b
-from paperboy.record import Paper
+from paperboy.record import Paper, id_month
 from paperboy.store import ListingEntry, SQLiteStore
 
 
@@ -29,12 +29,6 @@ class Line:
     observed: bool  # True when a source showed this listing, False when rebuilt
 
 
-def id_month(arxiv_id: str) -> str:
-    """'2112' for 2112.15589; 'old' for old-style ids, which the schedule alone dates."""
-    head = arxiv_id.split(".", 1)[0]
-    return head if len(head) == 4 and head.isdigit() else "old"
-
-
 def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = None) -> int:
     """Date every version of the papers in these id months (all when None); returns papers.
 
@@ -43,7 +37,8 @@ def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = Non
     chosen = sorted(set(months)) if months is not None else [*store.id_months(), "old"]
     dated = 0
     for month in chosen:
-        first, last = ("0", "9999.99999") if month == "old" else (f"{month}.", f"{month}.~")
+        # Old-style ids start with a letter and sort after every new-style id.
+        first, last = ("a", "{") if month == "old" else (f"{month}.", f"{month}.~")
         papers = store.papers_in_id_range(first, last)
         if month == "old":
             papers = [p for p in papers if id_month(p.arxiv_id) == "old"]

@@ -23,6 +23,12 @@ def split_id(text: str) -> tuple[str, int | None]:
     return m.group("id"), int(v) if v else None
 
 
+def id_month(arxiv_id: str) -> str:
+    """'2112' for 2112.15589; 'old' for old-style ids (numbered per archive, not per month)."""
+    head = arxiv_id.split(".", 1)[0]
+    return head if len(head) == 4 and head.isdigit() else "old"
+
+
 @dataclass(frozen=True, slots=True)
 class Version:
     """One version of a paper, as far as a source told us about it."""

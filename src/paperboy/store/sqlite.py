@@ -321,7 +321,10 @@ class SQLiteStore:
         if ids is not None:
             sql += f" AND p.arxiv_id IN ({', '.join('?' * len(ids))})"
             args += list(ids)
-        sql += " ORDER BY p.submitted_day, p.published, p.position, p.rowid"
+        # Ordering by c.submitted_day (the category index's own order) leaves SQLite only
+        # each day to sort, not the whole stream.
+        day = "p.submitted_day" if category is None else "c.submitted_day"
+        sql += f" ORDER BY {day}, p.published, p.position, p.rowid"
         for row in self.conn.execute(sql, args):
             yield _paper(row)
 
