@@ -525,8 +525,10 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
     @app.get("/{category}/{year:int}/", include_in_schema=False)
     def year_html(category: str, year: int) -> HTMLResponse:
         check_category(category)
-        here = pages.page_path("year", category, year=_year(year))
         years = sorted({y for y, _ in reader.months(category)})
+        if year not in years:
+            raise HTTPException(404, f"No {category} papers in {year} in this archive")
+        here = pages.page_path("year", category, year=year)
         page = pages.year_page(
             category, year, reader.year_counts(category, year), years, pages.Urls(here)
         )

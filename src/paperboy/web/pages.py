@@ -59,6 +59,11 @@ class Urls:
         )
         return posixpath.relpath("/" + path, "/" + here_dir) + suffix
 
+    def folder(self, path: str) -> str:
+        """A directory's link with a trailing '/', for scripts that append to it."""
+        link = self.to(path)
+        return link.removesuffix("index.html") if self.static_site else link
+
     def home(self) -> str:
         return self.to("")
 
@@ -115,7 +120,7 @@ def page_path(
 _URL = re.compile(r"https?://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 # Listing abstracts keep arXiv's anchors: '<a href="URL" rel="…">this https URL</a>'.
-_ANCHOR = re.compile(r'<a href="(?P<url>[^"]+)"[^>]*>[^<]*</a>')
+_ANCHOR = re.compile(r'<a href="(?P<url>https?://[^"]+)"[^>]*>[^<]*</a>')
 
 
 def _trim_url(url: str) -> str:
@@ -242,6 +247,7 @@ class DayPage:
     listing: list[ListingItem]
     previous: date | None
     next: date | None
+    has_year: bool  # the category has papers in this day's year: its calendar exists
 
     @property
     def new(self) -> list[ListingItem]:
@@ -253,15 +259,22 @@ class DayPage:
 
 
 def day_page(store: SQLiteStore, category: str, day: date, view: str) -> DayPage:
+    before, after = fts.adjacent_days(store, category, day)
     if view == "listing":
         entries = export.listing_for_day(store, category, day)
         papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in entries])}
         items = [ListingItem(n, e, papers.get(e.arxiv_id)) for n, e in enumerate(entries, 1)]
         previous, following = _adjacent_listing_days(store, category, day)
-        return DayPage(category, day, view, [], items, previous, following)
-    papers_of_day = list(store.papers(category=category, start=day, end=day))
-    previous, following = fts.adjacent_days(store, category, day)
-    return DayPage(category, day, "submitted", papers_of_day, [], previous, following)
+        has_year = _year_held(day, before, after, False)
+        return DayPage(category, day, view, [], items, previous, following, has_year)
+    held = list(store.papers(category=category, start=day, end=day))
+    has_year = _year_held(day, before, after, bool(held))
+    return DayPage(category, day, "submitted", held, [], before, after, has_year)
+
+
+def _year_held(day: date, before: date | None, after: date | None, today: bool) -> bool:
+    """Whether the category has papers in `day`'s year (so that its calendar exists)."""
+    return today or any(d is not None and d.year == day.year for d in (before, after))
 
 
 def _adjacent_listing_days(

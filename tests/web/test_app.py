@@ -1,0 +1,197 @@
+"""The web app over real HTTP: pages, API, feeds, and paper text that never becomes markup."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live, serving
+from lxml import etree, html
+
+from paperboy.store import open_store
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def doc(live: Live, path: str, **params: str) -> html.HtmlElement:
+    response = live.get(path, **params)
+    assert response.status_code == 200, (path, response.text[:300])
+    return html.fromstring(response.text)
+
+
+def december(live: Live) -> int:
+    with open_store(live.db) as store:
+        return sum(store.day_counts("cs.CV", date(2021, 12, 1), date(2021, 12, 31)).values())
+
+
+def test_home_redirects_to_the_latest_day(live: Live) -> None:
+    response = live.get("/")
+    assert response.status_code == 200
+    assert str(response.url).endswith("/cs.CV/2023-10-30/")  # the newest seed day
+
+
+def test_day_page_lists_that_days_papers_in_submission_order(live: Live) -> None:
+    page = doc(live, "/cs.CV/2021-12-20/")
+    with open_store(live.db) as store:
+        expected = [
+            p.arxiv_id for p in store.papers("cs.CV", date(2021, 12, 20), date(2021, 12, 20))
+        ]
+    assert page.xpath("//article[@class='paper']/@id") == expected
+    assert page.xpath("//a[@rel='prev']/@href") == ["/cs.CV/2021-12-19/"]
+    assert page.xpath("//a[@rel='next']/@href") == ["/cs.CV/2021-12-21/"]
+    assert page.xpath("//nav[@class='tabs']/a[@aria-current]/text()") == ["Submitted this day"]
+
+
+def test_listing_view_shows_new_submissions_then_cross_lists(live: Live) -> None:
+    page = doc(live, "/cs.CV/2022-01-03/listing/")
+    sections = page.xpath("//h2[@class='section']/text()")
+    counts = page.xpath("//h2[@class='section']/span/text()")
+    assert [s.strip() for s in sections] == ["New submissions", "Cross-lists"]
+    assert counts == ["35", "23"]
+    assert len(page.xpath("//article[contains(@class, 'paper')]")) == 58
+    # Listing abstracts keep arXiv's anchors; they show as links to the URL, not as markup.
+    assert not any("<a href" in t for t in page.xpath("//p[@class='abstract']//text()"))
+
+
+def test_listing_view_of_a_day_rebuilt_from_the_store(live: Live) -> None:
+    page = doc(live, "/cs.CV/2021-12-14/listing/")
+    assert len(page.xpath("//article")) > 50
+    assert page.xpath("//a[@rel='prev']/@href") == ["/cs.CV/2021-12-13/listing/"]
+    assert page.xpath("//a[@rel='next']/@href") == ["/cs.CV/2021-12-15/listing/"]
+
+
+def test_year_calendar_is_a_heat_map_linking_every_day_with_papers(live: Live) -> None:
+    page = doc(live, "/cs.CV/2021/")
+    cells = page.xpath("//svg[@class='heatmap']//rect[contains(@class, 'c ')]")
+    assert len(cells) == 365 + 5  # every day of 2021, and the legend's five swatches
+    links = page.xpath("//svg[@class='heatmap']//a/@href")
+    assert len(links) == 301  # the 301 days of 2021 the archive holds
+    assert "/cs.CV/2021-12-20/" in links
+    levels = {c.get("class") for c in cells}
+    assert levels == {"c l0", "c l1", "c l2", "c l3", "c l4"}
+
+
+def test_category_page_plots_papers_per_month(live: Live) -> None:
+    page = doc(live, "/cs.CV/")
+    bars = page.xpath("//svg[@class='months']//rect[@class='bar']")
+    titles = page.xpath("//svg[@class='months']//title/text()")
+    assert len(bars) == 10 + 3  # Mar-Dec 2021, and the three seed months of 2022-2023
+    assert f"Dec 2021: {december(live):,} papers" in titles
+
+
+def test_search_page_ranks_highlights_and_pages(live: Live) -> None:
+    page = doc(live, "/search", q="object detection")
+    marks = {m.lower() for m in page.xpath("//article[1]//h3//mark/text()")}
+    assert marks == {"object", "detection"}
+    following = page.xpath("//a[@rel='next']/@href")
+    assert following and "page=2" in following[0]
+    second = doc(live, following[0])
+    first_ids = page.xpath("//article/@id")
+    assert not set(first_ids) & set(second.xpath("//article/@id"))
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "*", "AND(", "((a", "a))", "😀", "x" * 10_000, "NOT", "cat:%", "\x00"]
+)
+def test_search_page_answers_any_text(live: Live, query: str) -> None:
+    response = live.get("/search", q=query, page="x", **{"from": "not a date"})
+    assert response.status_code == 200
+    page = html.fromstring(response.text)
+    assert page.xpath("//article") or page.xpath("//p[@class='message']")
+
+
+def test_paper_page_shows_every_field_and_reader_links(live: Live) -> None:
+    page = doc(live, "/abs/2111.03216")
+    text = page.text_content()
+    assert "Fast Camouflaged Object Detection" in page.xpath("//h1/text()")[0]
+    for field in ("Ge-Peng Ji", "35 pages, 7 figures", "2021-11-05 02:03:54 UTC", "cs.CV"):
+        assert field in text
+    links = page.xpath("//ul[@class='links']//a/@href")
+    assert "https://arxiv.org/abs/2111.03216" in links
+    assert "https://arxiv.org/pdf/2111.03216" in links
+    assert "https://ar5iv.labs.arxiv.org/html/2111.03216" in links
+
+
+def test_paper_page_finds_code_links_and_doi(live: Live) -> None:
+    page = doc(live, f"/abs/{HOSTILE_ID}")
+    links = page.xpath("//ul[@class='links']//a/@href")
+    assert "https://github.com/example/zyzzyva" in links
+    assert "https://doi.org/10.1000/zyzzyva" in links
+
+
+@pytest.mark.parametrize("path", [f"/abs/{HOSTILE_ID}", f"/cs.CV/{HOSTILE_DAY}/", "/search"])
+def test_paper_text_is_never_markup(live: Live, path: str) -> None:
+    response = live.get(path, q="zyzzyva")
+    assert response.status_code == 200
+    assert SCRIPT not in response.text
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in response.text
+    page = html.fromstring(response.text)
+    assert not page.xpath("//a[contains(@href, 'javascript')] | //img | //*[@onerror]")
+    assert not [s for s in page.xpath("//script") if "__pwned" in (s.text or "")]
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_unknown_things_are_404_pages(live: Live) -> None:
+    for path in ("/abs/2112.00000", "/cs.CV/2021-13-45/", "/not a category!/", "/cs.CV/1800/"):
+        response = live.get(path)
+        assert response.status_code == 404, path
+        assert "Nothing here" in response.text
+    assert live.get("/api/papers/2112.00000").json() == {
+        "detail": "No paper '2112.00000' in this archive"
+    }
+
+
+def test_api_serves_the_same_data(live: Live) -> None:
+    paper = live.get("/api/papers/2111.03216").json()
+    assert paper["title"].startswith("Fast Camouflaged")
+    assert paper["versions"][0]["number"] == 1
+    day = live.get("/api/days/cs.CV/2021-12-20").json()
+    assert len(day["papers"]) == 55 and day["next"] == "2021-12-21"
+    listing = live.get("/api/listings/cs.CV/2022-01-03").json()
+    assert [e["section"] for e in listing["entries"]].count("cross") == 23
+    found = live.get("/api/search", q="ti:camouflaged", limit="5").json()
+    assert found["total"] > 5 and len(found["hits"]) == 5
+    hit = found["hits"][0]
+    start, end = hit["title_marks"][0]
+    assert hit["paper"]["title"][start:end].lower() == "camouflaged"
+    calendar = live.get("/api/calendar/cs.CV/2021").json()
+    assert calendar["total"] == 14_868 + 1 and calendar["days"]["2021-12-20"] == 55
+    months = live.get("/api/months/cs.CV").json()
+    assert {"month": "2021-12", "papers": december(live)} in months
+
+
+def test_openapi_document_describes_the_api(live: Live) -> None:
+    schema = live.get("/api/openapi.json").json()
+    for path in ("/api/search", "/api/papers/{arxiv_id}", "/api/days/{category}/{day}"):
+        assert path in schema["paths"]
+    page = doc(live, "/api")
+    assert "/api/search" in page.text_content()
+
+
+def test_category_feeds_hold_the_latest_papers(live: Live) -> None:
+    atom = etree.fromstring(live.get("/feeds/cs.CV.atom").content)
+    entries = atom.findall(f"{ATOM}entry")
+    assert entries and all(e.find(f"{ATOM}title").text for e in entries)
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.startswith(live.url + "/abs/")
+    assert live.get(link.removeprefix(live.url)).status_code == 200
+    rss = etree.fromstring(live.get("/feeds/cs.CV.rss").content)
+    assert len(rss.findall("channel/item")) == len(entries)
+
+
+def test_saved_search_feed(live: Live) -> None:
+    response = live.get("/feeds/search.atom", q="zyzzyva")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    atom = etree.fromstring(response.content)
+    titles = [e.findtext(f"{ATOM}title") for e in atom.findall(f"{ATOM}entry")]
+    assert titles == [f"Zyzzyva {SCRIPT} attack title"]  # text, escaped by the XML writer
+    assert b"<script>" not in response.content
+
+
+def test_an_empty_archive_says_how_to_fill_it(tmp_path_factory: pytest.TempPathFactory) -> None:
+    db = tmp_path_factory.mktemp("empty") / "empty.sqlite3"
+    open_store(db).close()
+    with serving(db) as url:
+        response = Live(url, db).get("/")
+    assert response.status_code == 200
+    assert "No papers yet" in response.text
