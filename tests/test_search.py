@@ -213,11 +213,18 @@ def test_notes_explain_what_was_ignored() -> None:
 
 def test_user_text_never_becomes_fts_syntax() -> None:
     # Every word is an FTS5 string; operators and columns come only from the parser.
-    assert parse('a"b OR NEAR(c) title:d').match == '("a") AND ("b OR NEAR(c) title:d")'
+    assert parse('x"b OR NEAR(c) title:d').match == '("x") AND ("b OR NEAR(c) title:d")'
     assert parse("x AND y").match == '("x") AND ("y")'
     assert parse("ti:x").match == 'title : "x"'
     assert parse('say"hi""').match == '("say") AND ("hi")'
     assert parse('ti:"quote "" inside"').match == '(title : "quote ") AND (" inside")'
+
+
+def test_function_words_are_left_out_unless_alone_or_quoted() -> None:
+    assert parse("the attention of a transformer").match == '("attention") AND ("transformer")'
+    assert parse("the").match == '"the"'
+    assert parse('"the" attention').match == '("the") AND ("attention")'
+    assert parse("ti:the attention").match == '(title : "the") AND ("attention")'
 
 
 def _ran(result: SearchResult) -> bool:

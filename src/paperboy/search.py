@@ -27,7 +27,7 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000
-COUNT_CAP = 10_000
+COUNT_CAP = fts.CANDIDATES
 
 FIELDS: dict[str, str | None] = {
     "ti": "title",
@@ -42,6 +42,32 @@ FIELDS: dict[str, str | None] = {
     "all": None,
 }
 CATEGORY_FIELDS = frozenset({"cat", "category"})
+# English function words found in more than half of the 2021 cs.CV abstracts; their BM25
+# weight (idf) is zero, see _Compiler.all_of.
+STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "a",
+        "in",
+        "we",
+        "for",
+        "on",
+        "is",
+        "this",
+        "that",
+        "with",
+        "by",
+        "our",
+        "from",
+        "are",
+        "as",
+        "an",
+        "which",
+    ]
+)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT"})
 _CATEGORY = re.compile(r"^[A-Za-z][A-Za-z\-]*(?:\.[A-Za-z\-]+)?$")
 
@@ -68,6 +94,12 @@ class Term:
     text: str
     column: str | None = None  # an FTS5 column, None for all
     prefix: bool = False
+    quoted: bool = False  # typed as a "phrase": kept word for word
+
+    @property
+    def stopword(self) -> bool:
+        bare = self.column is None and not (self.quoted or self.prefix)
+        return bare and self.text.lower() in STOPWORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +129,7 @@ class _Tok:
     negated: bool = False
     prefix: bool = False
     category: bool = False
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +198,7 @@ def _token(m: re.Match[str]) -> _Tok | None:
         negated=bool(m["neg"]),
         prefix=prefix,
         category=name in CATEGORY_FIELDS,
+        quoted=phrase is not None,
     )
 
 
@@ -229,7 +263,7 @@ class _Parser:
             return inner, tok.negated
         if tok.category or category:
             return Category(tok.value + ("*" if tok.prefix else "")), tok.negated
-        return Term(tok.value, tok.column or column, tok.prefix), tok.negated
+        return Term(tok.value, tok.column or column, tok.prefix, tok.quoted), tok.negated
 
     def _note(self, note: str) -> None:
         if note not in self.notes:
@@ -285,7 +319,12 @@ class _Compiler:
         return " OR ".join(f"({p})" for p in kept) if kept else None
 
     def all_of(self, node: All) -> str | None:
-        include = [p for p in (self.compile(n) for n in node.include) if p is not None]
+        words = [n for n in node.include if not (isinstance(n, Term) and n.stopword)]
+        # Words in over half of all abstracts ('the', 'of', 'we') weigh nothing in BM25 and
+        # filter out nothing, yet cost a pass over a huge index entry: leave them out
+        # unless they are all there is.
+        kept = words if any(not isinstance(n, Category) for n in words) else node.include
+        include = [p for p in (self.compile(n) for n in kept) if p is not None]
         exclude = [p for p in (self._excluded(n) for n in node.exclude) if p is not None]
         if not include:
             if exclude:
@@ -401,8 +440,9 @@ def search(
 def _run(
     store: SQLiteStore, query: ParsedQuery, limit: int, offset: int, order: Order
 ) -> SearchResult:
-    ranked = fts.search(store, query.match, query.filters, limit, offset, order)
-    total = fts.count(store, query.match, query.filters, COUNT_CAP)
+    ranked, total = fts.search(store, query.match, query.filters, limit, offset, order)
+    if total is None:
+        total = fts.count(store, query.match, query.filters, COUNT_CAP)
     marks = fts.marked(store, query.match, [r.rowid for r in ranked]) if query.match else {}
     papers = {p.arxiv_id: p for p in store.papers(ids=[r.arxiv_id for r in ranked])}
     hits = []

@@ -23,7 +23,7 @@ _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 SNIPPET_TOKENS = 40
-CANDIDATES = 10_000
+CANDIDATES = 5_000
 
 Order = Literal["relevance", "newest"]
 
@@ -69,35 +69,38 @@ def search(
     offset: int = 0,
     order: Order = "relevance",
     candidates: int = CANDIDATES,
-) -> list[Ranked]:
-    """One page of papers matching `match` (an FTS5 expression) and the filters.
+) -> tuple[list[Ranked], int | None]:
+    """One page of papers matching `match` (an FTS5 expression) and the filters, and how
+    many match (up to `candidates`) when the ranking pass counted them on the way.
 
     Relevance is bm25 among the `candidates` most recently added matches (all of them for
     any query matching fewer). With no match expression, papers come newest first.
     """
     if match is None:
-        return _browse(store, filters, limit, offset)
+        return _browse(store, filters, limit, offset), None
     where, args = _filter_sql(filters, "f.rowid")
-    if order == "relevance":
-        # bm25() over the newest `candidates` matches only, so that a query matching half
-        # the archive costs no more than one matching `candidates` papers. Papers are joined
-        # for the page alone: joining before the sort would read a large row per match.
-        sql = (
-            f"SELECT r.rowid, p.arxiv_id, r.score FROM (SELECT rowid, score FROM "
-            f"(SELECT f.rowid AS rowid, {_BM25} AS score FROM papers_fts f "
-            f"WHERE papers_fts MATCH ? AND {where} ORDER BY f.rowid DESC LIMIT ?) "
-            "ORDER BY score, rowid DESC LIMIT ? OFFSET ?) r "
-            "JOIN papers p ON p.rowid = r.rowid ORDER BY r.score, r.rowid DESC"
+    if order == "newest":
+        newest = store.conn.execute(
+            f"SELECT f.rowid, p.arxiv_id, 0.0 FROM papers_fts f JOIN papers p "
+            f"ON p.rowid = f.rowid WHERE papers_fts MATCH ? AND {where} "
+            "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
+            [match, *args, limit, offset],
         )
-        args.append(candidates)
-    else:
-        sql = (
-            f"SELECT f.rowid, p.arxiv_id, 0.0 FROM papers_fts f JOIN papers p ON p.rowid = f.rowid "
-            f"WHERE papers_fts MATCH ? AND {where} "
-            "ORDER BY p.published DESC, f.rowid DESC LIMIT ? OFFSET ?"
-        )
-    rows = store.conn.execute(sql, [match, *args, limit, offset])
-    return [Ranked(r, a, s) for r, a, s in rows]
+        return [Ranked(r, a, s) for r, a, s in newest], None
+    # bm25() over the newest `candidates` matches only, so that a query matching half the
+    # archive costs no more than one matching `candidates` papers; the same pass counts
+    # them. Papers are joined for the page alone: joining before the sort would read a
+    # large row for every match.
+    rows = store.conn.execute(
+        f"SELECT r.rowid, p.arxiv_id, r.score, r.total FROM (SELECT rowid, score, "
+        f"count(*) OVER () AS total FROM (SELECT f.rowid AS rowid, {_BM25} AS score "
+        f"FROM papers_fts f WHERE papers_fts MATCH ? AND {where} "
+        "ORDER BY f.rowid DESC LIMIT ?) ORDER BY score, rowid DESC LIMIT ? OFFSET ?) r "
+        "JOIN papers p ON p.rowid = r.rowid ORDER BY r.score, r.rowid DESC",
+        [match, *args, candidates, limit, offset],
+    ).fetchall()
+    total = int(rows[0][3]) if rows else None
+    return [Ranked(r, a, s) for r, a, s, _ in rows], total
 
 
 def _browse(store: SQLiteStore, filters: Filters, limit: int, offset: int) -> list[Ranked]:
@@ -226,6 +229,21 @@ def adjacent_days(store: SQLiteStore, category: str, day: date) -> tuple[date | 
         None if before is None else date.fromisoformat(before),
         None if after is None else date.fromisoformat(after),
     )
+
+
+def day_ids(store: SQLiteStore, category: str, day: date) -> list[str]:
+    """Ids of a category's papers first submitted on `day`, in submission order.
+
+    Both bounds of the day go to paper_categories' key, so the scan reads that day's rows
+    only, whatever the size of the archive.
+    """
+    rows = store.conn.execute(
+        "SELECT p.arxiv_id FROM paper_categories c JOIN papers p ON p.rowid = c.paper "
+        "WHERE c.category = ? AND c.submitted_day = ? "
+        "ORDER BY p.published, p.position, p.rowid",
+        (category, day.isoformat()),
+    )
+    return [r[0] for r in rows]
 
 
 def latest_day(store: SQLiteStore, category: str) -> date | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -47,17 +47,22 @@ class Urls:
         self.here = here
         self.static_site = static
         self.root = root if root.endswith("/") else root + "/"
+        self._links: dict[str, str] = {}  # a day page links the same few paths many times
 
     def to(self, path: str, query: Mapping[str, str] | None = None) -> str:
-        suffix = "?" + urlencode(query) if query else ""
+        link = self._links.get(path)
+        if link is None:
+            link = self._links[path] = self._link(path)
+        return link + "?" + urlencode(query) if query else link
+
+    def _link(self, path: str) -> str:
         if not self.static_site:
-            return self.root + path + suffix
+            return self.root + path
         if path == "" or path.endswith("/"):
             path += "index.html"
-        here_dir = (
-            self.here if self.here.endswith("/") or not self.here else posixpath.dirname(self.here)
-        )
-        return posixpath.relpath("/" + path, "/" + here_dir) + suffix
+        here = self.here
+        here_dir = here if here.endswith("/") or not here else posixpath.dirname(here)
+        return posixpath.relpath("/" + path, "/" + here_dir)
 
     def folder(self, path: str) -> str:
         """A directory's link with a trailing '/', for scripts that append to it."""
@@ -202,6 +207,29 @@ def paper_links(paper: Paper) -> list[Link]:
     return links
 
 
+def first_code_link(paper: Paper) -> Link | None:
+    """The first code (else project) link a paper names, for the compact lists."""
+    named = [k for k in paper_links(paper) if k.kind in ("code", "project")]
+    return next((k for k in named if k.kind == "code"), named[0] if named else None)
+
+
+def author_links(names: Sequence[str], urls: Urls, limit: int = 12) -> Markup:
+    """Authors, each linked to a search for their name; long lists end in 'and N more'."""
+    shown = names if len(names) <= limit else names[: limit - 2]
+    base = urls.search()
+    links = [
+        f'<a href="{escape(base)}?q={quote_plus(f"au:{chr(34)}{name}{chr(34)}")}">'
+        f"{escape(name)}</a>"
+        for name in shown
+    ]
+    more = (
+        f', <span class="more">and {len(names) - len(shown)} more</span>'
+        if len(names) > len(shown)
+        else ""
+    )
+    return Markup(", ".join(links) + more)
+
+
 def real_categories(paper: Paper) -> list[str]:
     """Categories that are arXiv's (not MSC/ACM class strings), primary first."""
     from paperboy.store import is_category
@@ -225,6 +253,8 @@ def environment() -> Environment:
     env.filters["shortdate"] = lambda d: f"{d:%a} {d.day} {d:%b %Y}"
     env.globals["paper_links"] = paper_links
     env.globals["real_categories"] = real_categories
+    env.globals["first_code_link"] = first_code_link
+    env.globals["author_links"] = author_links
     return env
 
 
@@ -267,7 +297,8 @@ def day_page(store: SQLiteStore, category: str, day: date, view: str) -> DayPage
         previous, following = _adjacent_listing_days(store, category, day)
         has_year = _year_held(day, before, after, False)
         return DayPage(category, day, view, [], items, previous, following, has_year)
-    held = list(store.papers(category=category, start=day, end=day))
+    ids = fts.day_ids(store, category, day)
+    held = list(store.papers(ids=ids)) if ids else []
     has_year = _year_held(day, before, after, bool(held))
     return DayPage(category, day, "submitted", held, [], before, after, has_year)
 
