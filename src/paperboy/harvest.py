@@ -45,13 +45,14 @@ class HarvestResult:
 
     def summary(self, client: PoliteClient | None = None) -> str:
         p = self.papers
-        text = (
-            f"{self.category} via {self.source}: {self.windows} windows fetched, "
-            f"{self.skipped} already complete; papers {len(p.new)} new, {len(p.updated)} "
-            f"updated, {len(p.unchanged)} unchanged"
-        )
-        if self.listing_entries:
-            text += f"; {self.listing_entries} announcements"
+        if self.source == "rss":
+            text = f"{self.category} via rss: {self.listing_entries} announcements recorded"
+        else:
+            text = (
+                f"{self.category} via {self.source}: {self.windows} windows fetched, "
+                f"{self.skipped} already complete; papers {len(p.new)} new, "
+                f"{len(p.updated)} updated, {len(p.unchanged)} unchanged"
+            )
         if client is not None:
             text += f"; {client.stats.requests} requests"
         return text
@@ -124,7 +125,7 @@ def harvest_api(
     lo, hi = day_start(start), day_start(end + timedelta(days=1))
     done = [] if force else completed(store, "api", category)
     todo = [w for gap in uncovered(lo, hi, done) for w in month_windows(*gap)]
-    result.skipped = len(month_windows(lo, hi)) - len(todo) if not force else 0
+    result.skipped = sum(1 for d_lo, d_hi in done if d_lo < hi and d_hi > lo)
     settled_before = (now or datetime.now(UTC)) - SETTLE
     for k, (w_lo, w_hi) in enumerate(todo):
         papers = list(arxiv_api.fetch_range(client, category, w_lo, w_hi))

@@ -210,4 +210,4 @@ def test_other_sources_through_the_cli(
         args += ["--from", "2021-06-01", "--to", "2021-06-30"]
     done = _paperboy(env, *args)
     assert done.returncode == 0, done.stderr
-    assert ("5 announcements" if source == "rss" else " new,") in done.stdout
+    assert ("5 announcements recorded" if source == "rss" else " new,") in done.stdout
