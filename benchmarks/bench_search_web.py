@@ -11,8 +11,8 @@ later runs with the same --papers.
 
 Figures: search p50/p99 over a fixed mix of queries built from real titles and authors
 (paperboy.search.search, end to end: parse, rank, count, snippets, papers); day page and
-search page render time over HTTP on 127.0.0.1; requests per second with wrk against
-`paperboy serve` in its own process, for a bounded time.
+search page render time over HTTP on 127.0.0.1 (page cache off); requests per second with
+wrk against `paperboy serve` in its own process, for a bounded time, page cache off and on.
 """
 
 from __future__ import annotations
@@ -229,10 +229,11 @@ def free_port() -> int:
 class Server:
     """`paperboy serve` in its own process, as a user runs it."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, cache_mb: int) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "paperboy", "--db", str(db), "serve", "--port", str(self.port)]
+        cmd += ["--cache-mb", str(cache_mb)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(300):
             try:
@@ -294,21 +295,28 @@ def run(db: Path, label: str, args: argparse.Namespace) -> dict[str, object]:
         queries = query_mix(b, args.queries)
     result: dict[str, object] = {"label": label, "papers": papers}
     result["search_ms"] = bench_search(db, queries)
-    server = Server(db)
-    try:
-        result["render_ms"] = bench_pages(server, page_urls(db, args.pages, queries))
-        with open_store(db) as s:
-            day = fts.latest_day(s, CATEGORY)
-        some = next(q.text for q in queries if q.kind == "two title words")
-        wrk_urls = {
-            "day page": f"/{CATEGORY}/{day}/",
-            "search page": f"/search?{httpx.QueryParams(q=some)}",
-            "search API": f"/api/search?{httpx.QueryParams(q=some)}",
-        }
-        if args.wrk_seconds > 0 and shutil.which("wrk"):
-            result["wrk_rps"] = bench_wrk(server, wrk_urls, args.wrk_seconds, args.connections)
-    finally:
-        server.stop()
+    with open_store(db) as s:
+        day = fts.latest_day(s, CATEGORY)
+    some = next(q.text for q in queries if q.kind == "two title words")
+    wrk_urls = {
+        "day page": f"/{CATEGORY}/{day}/",
+        "search page": f"/search?{httpx.QueryParams(q=some)}",
+        "search API": f"/api/search?{httpx.QueryParams(q=some)}",
+    }
+    run_wrk = args.wrk_seconds > 0 and shutil.which("wrk") is not None
+    # Render times with the page cache off: each request renders. Then requests per second
+    # with it off and on (on: a page many readers open is rendered once).
+    for cache_mb, mode in ((0, "uncached"), (64, "cached")):
+        server = Server(db, cache_mb)
+        try:
+            if cache_mb == 0:
+                result["render_ms"] = bench_pages(server, page_urls(db, args.pages, queries))
+            if run_wrk:
+                result[f"wrk_rps_{mode}"] = bench_wrk(
+                    server, wrk_urls, args.wrk_seconds, args.connections
+                )
+        finally:
+            server.stop()
     return result
 
 

@@ -345,11 +345,12 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+    cache_mb: Annotated[int, typer.Option(help="rendered-page cache, MB (0: none)")] = 64,
 ) -> None:
     """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
     from paperboy.web.app import serve as run
 
-    run(_state.get("db", default_db_path()), host, port, category)
+    run(_state.get("db", default_db_path()), host, port, category, cache_mb)
 
 
 @app.command()

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 from datetime import date
+from pathlib import Path
 
+import httpx
 import pytest
-from conftest import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live, serving
+from conftest import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live, hostile_paper, serving
 from lxml import etree, html
 
+import paperboy
+from paperboy import config
+from paperboy.importer import import_paths
 from paperboy.store import open_store
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -195,3 +205,59 @@ def test_an_empty_archive_says_how_to_fill_it(tmp_path_factory: pytest.TempPathF
         response = Live(url, db).get("/")
     assert response.status_code == 200
     assert "No papers yet" in response.text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes]) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            return httpx.get(url, timeout=5, follow_redirects=True)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered at {url}")
+
+
+@pytest.mark.parametrize("command", [["demo"], ["--db", "{db}", "serve"]])
+def test_demo_and_serve_commands_answer_on_loopback(
+    live: Live, command: list[str], tmp_path: Path
+) -> None:
+    port = _free_port()
+    args = [a.replace("{db}", str(live.db)) for a in command]
+    src = str(Path(paperboy.__file__).parents[1])  # the package under test, wherever it is
+    env = {**os.environ, "PYTHONPATH": src, "PAPERBOY_DB": str(tmp_path / "unused.sqlite3")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperboy", *args, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        response = _wait_for(f"http://127.0.0.1:{port}/", proc)
+        assert response.status_code == 200
+        assert "/cs.CV/" in str(response.url) and '<article class="paper"' in response.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_cached_pages_follow_the_store(tmp_path: Path) -> None:
+    """A page served from the cache shows a paper written by another connection afterwards."""
+    db = tmp_path / "sample.sqlite3"
+    with open_store(db) as store:
+        import_paths(store, [config.sample_dir()])
+    with serving(db) as url:
+        live = Live(url, db)
+        before = live.get("/cs.CV/2021-12-31/").text
+        assert before == live.get("/cs.CV/2021-12-31/").text and HOSTILE_ID not in before
+        with open_store(db) as writer:
+            writer.upsert([hostile_paper()], "test")
+        assert HOSTILE_ID in live.get("/cs.CV/2021-12-31/").text
+        assert live.get("/api/calendar/cs.CV/2021").json()["days"]["2021-12-31"] == (
+            before.count('<article class="paper"') + 1
+        )

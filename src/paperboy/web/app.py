@@ -1,21 +1,21 @@
 """The web reader: day pages, calendars, search, paper pages, feeds and a JSON API.
 
 Everything is read from the store; each server thread keeps its own SQLite connection.
-Counts over the whole archive (months, categories, a year's days) are cached for a minute:
-they only change when `paperboy update` runs.
+Counts over the whole archive and rendered pages are cached until the store changes (when
+`paperboy update` writes to it), so a page many readers open is rendered once.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -29,7 +29,7 @@ from paperboy.web import pages
 
 T = TypeVar("T")
 PER_PAGE = 20
-CACHE_SECONDS = 60.0
+CACHE_MB = 64
 # No inline script or style anywhere: even text that slipped past escaping could not run.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,30 +44,67 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
 class _Cache:
-    """Values kept for `seconds`; a race computes a value twice, which is harmless."""
+    """Archive-wide counts and rendered pages, all dropped when the store changes.
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.values: dict[tuple[Any, ...], tuple[float, Any]] = {}
+    Pages are kept up to a byte budget, least recently used first out. A race may compute a
+    value twice, which is harmless.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.values: dict[tuple[Any, ...], Any] = {}
+        self.pages: OrderedDict[str, tuple[int, str, bytes]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        hit = self.values.get(key)
-        now = time.monotonic()
-        if hit is not None and now - hit[0] < self.seconds:
-            value: T = hit[1]
+        if key in self.values:
+            value: T = self.values[key]
             return value
         value = compute()
-        self.values[key] = (now, value)
+        self.values[key] = value
         return value
+
+    def page(self, key: str, build: Callable[[], Response]) -> Response:
+        with self.lock:
+            hit = self.pages.get(key)
+            if hit is not None:
+                self.pages.move_to_end(key)
+        if hit is not None:
+            status, media_type, body = hit
+            return Response(body, status, headers=_headers(media_type), media_type=media_type)
+        response = build()
+        if response.status_code == 200 and len(response.body) <= self.max_bytes // 4:
+            self._keep(key, (response.status_code, response.media_type or "", bytes(response.body)))
+        return response
+
+    def _keep(self, key: str, page: tuple[int, str, bytes]) -> None:
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.bytes += len(page[2]) - (len(old[2]) if old else 0)
+            self.pages[key] = page
+            while self.bytes > self.max_bytes and self.pages:
+                self.bytes -= len(self.pages.popitem(last=False)[1][2])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values = {}
+            self.pages.clear()
+            self.bytes = 0
+
+
+def _headers(media_type: str) -> dict[str, str]:
+    return HEADERS if media_type.startswith("text/html") else {}
 
 
 class Reader:
-    """The app's access to the store: a connection per thread, cached archive-wide counts."""
+    """The app's access to the store: a connection per thread, and a cache that lasts until
+    another connection (`paperboy update`) writes to the store."""
 
-    def __init__(self, db: Path, category: str | None) -> None:
+    def __init__(self, db: Path, category: str | None, cache_mb: int) -> None:
         self.db = db
         self.local = threading.local()
-        self.cache = _Cache(CACHE_SECONDS)
+        self.cache = _Cache(cache_mb * 1024 * 1024)
         self._category = category
 
     @property
@@ -77,6 +114,19 @@ class Reader:
             store = open_store(self.db)
             self.local.store = store
         return store
+
+    def watch(self) -> None:
+        """Drop the cache when the store changed since this thread last looked: SQLite bumps
+        a connection's data_version whenever another connection commits."""
+        version = self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        if getattr(self.local, "version", version) != version:
+            self.cache.clear()
+        self.local.version = version
+
+    def page(self, request: Request, build: Callable[[], Response]) -> Response:
+        if self.cache.max_bytes <= 0:
+            return build()
+        return self.cache.page(str(request.url.path) + "?" + str(request.url.query), build)
 
     def categories(self) -> list[tuple[str, int]]:
         return self.cache.get(("categories",), self.store.categories)
@@ -299,9 +349,10 @@ def lenient_int(text: str | None, default: int, low: int, high: int) -> int:
 # ---------------------------------------------------------------- the app
 
 
-def create_app(db: str | Path, category: str | None = None) -> FastAPI:
-    """The whole web app over the store at `db`."""
-    reader = Reader(Path(db), category)
+def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACHE_MB) -> FastAPI:
+    """The whole web app over the store at `db`; `cache_mb` bounds the rendered-page cache
+    (0 renders every request)."""
+    reader = Reader(Path(db), category, cache_mb)
     env = pages.environment()
     app = FastAPI(
         title="paperboy",
@@ -310,6 +361,7 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(reader.watch)],
     )
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
@@ -346,13 +398,17 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
 
     @app.get("/search", include_in_schema=False)
     def search_page(
+        request: Request,
         q: str = "",
         category: str = "",
         start: Annotated[str, Query(alias="from")] = "",
         end: Annotated[str, Query(alias="to")] = "",
         sort: str = "relevance",
         page: str = "1",
-    ) -> HTMLResponse:
+    ) -> Response:
+        return reader.page(request, lambda: _search(q, category, start, end, sort, page))
+
+    def _search(q: str, category: str, start: str, end: str, sort: str, page: str) -> Response:
         notes: list[str] = []
         first, last = lenient_day(start, notes, "From"), lenient_day(end, notes, "To")
         number = lenient_int(page, 1, 1, 500)
@@ -381,7 +437,10 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
         )
 
     @app.get("/abs/{arxiv_id:path}", include_in_schema=False)
-    def paper_html(arxiv_id: str) -> HTMLResponse:
+    def paper_html(request: Request, arxiv_id: str) -> Response:
+        return reader.page(request, lambda: _paper(arxiv_id))
+
+    def _paper(arxiv_id: str) -> Response:
         page = pages.paper_page(reader.store, arxiv_id.strip("/"))
         if page is None:
             raise HTTPException(404, f"No paper {arxiv_id.strip('/')!r} in this archive")
@@ -401,31 +460,34 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
     def search_feed(
         request: Request, kind: Literal["atom", "rss"], q: str, category: str = ""
     ) -> Response:
-        body = feeds.search_feed(
-            reader.store,
-            q,
-            kind,
-            str(request.url),
-            category=category or None,
-            page_url=lambda p: str(request.url_for("paper_html", arxiv_id=p.arxiv_id)) + "/",
-            site_url=str(request.base_url),
-        )
-        return Response(body, media_type=FEED_TYPES[kind])
+        def build() -> Response:
+            body = feeds.search_feed(
+                reader.store,
+                q,
+                kind,
+                str(request.url),
+                category=category or None,
+                page_url=paper_url(request),
+                site_url=str(request.base_url),
+            )
+            return Response(body, media_type=FEED_TYPES[kind])
 
-    @app.get(
-        "/feeds/{category}.{kind}", tags=["feeds"], summary="Feed of a category's latest papers"
-    )
+        return reader.page(request, build)
+
+    @app.get("/feeds/{category}.{kind}", tags=["feeds"], summary="Feed of a category's papers")
     def category_feed(request: Request, category: str, kind: Literal["atom", "rss"]) -> Response:
-        check_category(category)
-        body = feeds.category_feed(
-            reader.store,
-            category,
-            kind,
-            str(request.url),
-            page_url=lambda p: str(request.url_for("paper_html", arxiv_id=p.arxiv_id)) + "/",
-            site_url=str(request.base_url),
-        )
-        return Response(body, media_type=FEED_TYPES[kind])
+        def build() -> Response:
+            body = feeds.category_feed(
+                reader.store,
+                check_category(category),
+                kind,
+                str(request.url),
+                page_url=paper_url(request),
+                site_url=str(request.base_url),
+            )
+            return Response(body, media_type=FEED_TYPES[kind])
+
+        return reader.page(request, build)
 
     # ------------------------------------------------------------ JSON API
 
@@ -509,8 +571,10 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
     # their paths are patterns that would shadow the fixed ones above)
 
     @app.get("/{category}/", include_in_schema=False)
-    def category_html(category: str) -> HTMLResponse:
-        check_category(category)
+    def category_html(request: Request, category: str) -> Response:
+        return reader.page(request, lambda: _category(check_category(category)))
+
+    def _category(category: str) -> Response:
         here = pages.page_path("category", category)
         page = pages.category_page(
             category, reader.months(category), reader.span(category), pages.Urls(here)
@@ -523,8 +587,10 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
         )
 
     @app.get("/{category}/{year:int}/", include_in_schema=False)
-    def year_html(category: str, year: int) -> HTMLResponse:
-        check_category(category)
+    def year_html(request: Request, category: str, year: int) -> Response:
+        return reader.page(request, lambda: _year_page(check_category(category), year))
+
+    def _year_page(category: str, year: int) -> Response:
         years = sorted({y for y, _ in reader.months(category)})
         if year not in years:
             raise HTTPException(404, f"No {category} papers in {year} in this archive")
@@ -537,12 +603,12 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
         )
 
     @app.get("/{category}/{day}/", include_in_schema=False)
-    def day_html(category: str, day: str) -> HTMLResponse:
-        return _day(category, day, "submitted")
+    def day_html(request: Request, category: str, day: str) -> Response:
+        return reader.page(request, lambda: _day(category, day, "submitted"))
 
     @app.get("/{category}/{day}/listing/", include_in_schema=False)
-    def listing_html(category: str, day: str) -> HTMLResponse:
-        return _day(category, day, "listing")
+    def listing_html(request: Request, category: str, day: str) -> Response:
+        return reader.page(request, lambda: _day(category, day, "listing"))
 
     def _day(category: str, day: str, view: str) -> HTMLResponse:
         the_day = parse_day(day)
@@ -552,6 +618,11 @@ def create_app(db: str | Path, category: str | None = None) -> FastAPI:
         return render("day.html", here, category=category, title=title, page=page)
 
     return app
+
+
+def paper_url(request: Request) -> Callable[[Paper], str]:
+    """Absolute links to paper pages, for feed readers."""
+    return lambda p: str(request.url_for("paper_html", arxiv_id=p.arxiv_id)) + "/"
 
 
 def _year(year: int) -> int:
@@ -578,12 +649,16 @@ def _endpoints(app: FastAPI) -> Iterator[dict[str, Any]]:
 
 
 def serve(
-    db: str | Path, host: str = "127.0.0.1", port: int = 8000, category: str | None = None
+    db: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    category: str | None = None,
+    cache_mb: int = CACHE_MB,
 ) -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(db, category), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, category, cache_mb), host=host, port=port, log_level="info")
 
 
 def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
