@@ -166,12 +166,10 @@ def _lex(text: str) -> Iterator[_Tok]:
         if m is None or m.end() == pos:  # only trailing whitespace is left
             return
         pos = m.end()
-        tok = _token(m)
-        if tok is not None:
-            yield tok
+        yield _token(m)
 
 
-def _token(m: re.Match[str]) -> _Tok | None:
+def _token(m: re.Match[str]) -> _Tok:
     if m["lparen"]:
         return _Tok("(", negated=m["lparen"].startswith("-"))
     if m["rparen"]:
@@ -452,7 +450,7 @@ def _run(
         title = mark.title if mark else paper.title
         snippet = mark.snippet if mark else _lead(paper.abstract)
         hits.append(Hit(paper, r.score, title, snippet))
-    message = None if hits or offset else "No papers match this query."
+    message = None if hits else "No more papers match." if offset else "No papers match this query."
     return SearchResult(query, hits, total, offset, limit, message)
 
 
