@@ -72,9 +72,10 @@ def test_listing_view_of_a_day_rebuilt_from_the_store(live: Live) -> None:
 
 def test_year_calendar_is_a_heat_map_linking_every_day_with_papers(live: Live) -> None:
     page = doc(live, "/cs.CV/2021/")
-    cells = page.xpath("//svg[@class='heatmap']//rect[contains(@class, 'c ')]")
-    assert len(cells) == 365 + 5  # every day of 2021, and the legend's five swatches
-    links = page.xpath("//svg[@class='heatmap']//a/@href")
+    cells = page.xpath("//div[@class='heatmap']//rect")
+    assert len(cells) == 365  # every day of 2021
+    assert len(page.xpath("//svg[@class='legend']//rect")) == 5
+    links = page.xpath("//div[@class='heatmap']//a/@href")
     assert len(links) == 301  # the 301 days of 2021 the archive holds
     assert "/cs.CV/2021-12-20/" in links
     levels = {c.get("class") for c in cells}

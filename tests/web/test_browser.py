@@ -101,7 +101,7 @@ def test_calendar_heat_map_leads_to_a_day(live: Live, page: Page, output_dir: Pa
     page.goto(f"{live.url}/cs.CV/2021/")
     ready(page)
     page.screenshot(path=str(output_dir / "calendar.png"), full_page=True)
-    page.locator('svg.heatmap a[href="/cs.CV/2021-12-20/"]').click()
+    page.locator('.heatmap a[href="/cs.CV/2021-12-20/"]').click()
     page.wait_for_url("**/cs.CV/2021-12-20/")
     expect(page.locator("h1")).to_contain_text("20 December 2021")
 

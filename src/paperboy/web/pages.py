@@ -415,8 +415,7 @@ def category_page(
 
 _CELL, _GAP = 24, 3
 _STEP = _CELL + _GAP
-_MONTH_W, _MONTH_GAP = 7 * _STEP, 22
-_MONTH_H = 22 + 16 + 6 * _STEP
+_MONTH_H = 40 + 6 * _STEP
 
 
 def heat_levels(counts: Sequence[int], levels: int = 4) -> list[int]:
@@ -435,67 +434,73 @@ def level_of(n: int, thresholds: Sequence[int]) -> int:
 
 
 def year_heatmap(year: int, counts: Mapping[date, int], href: Callable[[date], str]) -> Markup:
-    """Twelve month calendars (weeks from Monday), each day shaded by its paper count."""
+    """Twelve month calendars (weeks from Monday), each day shaded by its paper count.
+
+    One small SVG per month, laid out by CSS grid: four months a row on a wide screen, two
+    on a phone, each readable at its own size.
+    """
     thresholds = heat_levels(list(counts.values()))
-    parts: list[str] = []
-    for month in range(1, 13):
-        x = ((month - 1) % 4) * (_MONTH_W + _MONTH_GAP)
-        y = ((month - 1) // 4) * (_MONTH_H + 14)
-        parts.append(_month_svg(year, month, x, y, counts, thresholds, href))
-    width = 4 * _MONTH_W + 3 * _MONTH_GAP
-    height = 3 * (_MONTH_H + 14)
-    legend = _legend(thresholds, width, height)
+    months = "".join(_month_svg(year, m, counts, thresholds, href) for m in range(1, 13))
     return Markup(
-        f'<svg class="heatmap" viewBox="0 0 {width} {height + 30}" role="img" '
-        f'aria-label="Papers per day in {year}">{"".join(parts)}{legend}</svg>'
+        f'<div class="heatmap" role="group" aria-label="Papers per day in {year}">'
+        f"{months}</div>{_legend(thresholds)}"
     )
 
 
 def _month_svg(
     year: int,
     month: int,
-    x0: int,
-    y0: int,
     counts: Mapping[date, int],
     thresholds: Sequence[int],
     href: Callable[[date], str],
 ) -> str:
-    out = [f'<g transform="translate({x0},{y0})">']
-    out.append(f'<text class="month" x="0" y="14">{calendar.month_name[month]}</text>')
+    out = [f'<svg class="monthcal" viewBox="0 0 {7 * _STEP} {_MONTH_H}" role="img" '
+           f'aria-label="{calendar.month_name[month]} {year}">',
+           f'<text class="month" x="0" y="14">{calendar.month_name[month]}</text>']  # fmt: skip
     for i, name in enumerate("MTWTFSS"):
         out.append(f'<text class="wd" x="{i * _STEP + _CELL / 2}" y="34">{name}</text>')
     first_col = date(year, month, 1).weekday()
     for d in range(1, calendar.monthrange(year, month)[1] + 1):
         day = date(year, month, d)
         slot = first_col + d - 1
-        x, y = (slot % 7) * _STEP, 40 + (slot // 7) * _STEP
-        n = counts.get(day, 0)
-        label = f"{day:%a} {d} {day:%b %Y}: {n:,} paper{'s' if n != 1 else ''}"
-        cell = (
-            f'<rect class="c l{level_of(n, thresholds)}" x="{x}" y="{y}" width="{_CELL}" '
-            f'height="{_CELL}" rx="4"/><text class="dn" x="{x + _CELL / 2}" y="{y + 16}">{d}</text>'
-            f"<title>{escape(label)}</title>"
+        out.append(
+            _day_cell(day, (slot % 7) * _STEP, 40 + (slot // 7) * _STEP, counts, thresholds, href)
         )
-        if n:
-            cell = f'<a href="{escape(href(day))}" class="day">{cell}</a>'
-        out.append(cell)
-    out.append("</g>")
+    out.append("</svg>")
     return "".join(out)
 
 
-def _legend(thresholds: Sequence[int], width: int, y: int) -> str:
+def _day_cell(
+    day: date,
+    x: int,
+    y: int,
+    counts: Mapping[date, int],
+    thresholds: Sequence[int],
+    href: Callable[[date], str],
+) -> str:
+    n = counts.get(day, 0)
+    label = f"{day:%a} {day.day} {day:%b %Y}: {n:,} paper{'s' if n != 1 else ''}"
+    cell = (
+        f'<rect class="c l{level_of(n, thresholds)}" x="{x}" y="{y}" width="{_CELL}" '
+        f'height="{_CELL}" rx="4"/><text class="dn" x="{x + _CELL / 2}" y="{y + 16}">'
+        f"{day.day}</text><title>{escape(label)}</title>"
+    )
+    return f'<a href="{escape(href(day))}" class="day">{cell}</a>' if n else cell
+
+
+def _legend(thresholds: Sequence[int]) -> str:
     bounds = [1, *thresholds]
     labels = ["none"] + [
         f"{lo:,}+" if i == len(bounds) - 1 else f"{lo:,}–{max(lo, bounds[i + 1] - 1):,}"
         for i, lo in enumerate(bounds)
     ]
-    out = [f'<g class="legend" transform="translate({width - 5 * 86},{y + 6})">']
+    out = [f'<svg class="legend" viewBox="0 0 {5 * 86} 16" role="img" aria-label="Legend">']
     for i, label in enumerate(labels[:5]):
         out.append(
-            f'<rect class="c l{i}" x="{i * 86}" y="0" width="14" height="14" rx="3"/>'
-            f'<text x="{i * 86 + 19}" y="11.5">{escape(label)}</text>'
+            f'<rect class="c l{i}" x="{i * 86}" y="1" width="14" height="14" rx="3"/>'
+            f'<text x="{i * 86 + 19}" y="12.5">{escape(label)}</text>'
         )
-    out.append("</g>")
+    out.append("</svg>")
     return "".join(out)
 
 
