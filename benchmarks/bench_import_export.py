@@ -46,7 +46,7 @@ def measure(corpus: Path, workdir: Path) -> dict[str, float]:
 
     store = open_store(workdir / "bench.sqlite3")
     t0 = time.perf_counter()
-    report = import_paths(store, [corpus])
+    report = import_paths(store, [corpus], date_announcements=False)
     t1 = time.perf_counter()
     papers = report.new
     exported = write_collector_archive(store, workdir / "out", "cs.CV")

@@ -31,7 +31,7 @@ def main() -> None:
         sys.exit(f"{DATA} is missing: the benchmark reads ../shared beside the checkout")
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.sqlite3")
-        import_paths(store, [DATA])
+        import_paths(store, [DATA], date_announcements=False)
         t0 = time.perf_counter()
         dated = listings.refresh_announcements(store)
         print(f"dated the versions of {dated} papers in {time.perf_counter() - t0:.2f} s")

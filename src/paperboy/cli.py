@@ -71,7 +71,6 @@ def import_(
     with store() as s, Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
         report = importer.import_paths(s, files, on_file=lambda _: progress.advance(task))
-        listings.refresh_announcements(s, report.id_months)
     typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)

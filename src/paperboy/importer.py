@@ -10,6 +10,7 @@ from pathlib import Path
 
 from paperboy.formats import collector, listing
 from paperboy.formats.collector import FormatError
+from paperboy.listings import refresh_announcements
 from paperboy.record import Paper, id_month
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
 from paperboy.textfix import repair
@@ -111,7 +112,11 @@ def import_paths(
     store: SQLiteStore,
     paths: Iterable[str | Path],
     on_file: Callable[[Path], None] | None = None,
+    *,
+    date_announcements: bool = True,
 ) -> ImportReport:
+    """Load digest files, then (unless told not to) date the announcements of every version
+    in the id months that changed, so listings of those days are right at once."""
     report = ImportReport()
     digests = _read_ahead(iter_files(paths))
     done = False
@@ -126,6 +131,8 @@ def import_paths(
                 load(store, digest, report)
                 if on_file is not None:
                     on_file(digest.path)
+    if date_announcements and report.id_months:
+        refresh_announcements(store, report.id_months)
     return report
 
 

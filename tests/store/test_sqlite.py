@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -95,3 +95,15 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(SchemaError, match="newer than this paperboy"):
         open_store(db)
+
+
+def test_a_day_range_of_a_category_holds_that_range_only(
+    tmp_path: Path, data_2021: Path
+) -> None:
+    with open_store(tmp_path / "p.db") as store:
+        for name in ("20211229.md", "20211230.md", "20211231.md"):
+            store.upsert(collector.read_file(data_2021 / "cs.CV/2021/12" / name).papers, "t")
+        middle = date(2021, 12, 30)
+        got = list(store.papers(category="cs.CV", start=middle, end=middle))
+        assert got and {p.submitted_day for p in got} == {middle}
+        assert len(got) == store.day_counts("cs.CV")[middle]

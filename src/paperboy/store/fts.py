@@ -231,21 +231,6 @@ def adjacent_days(store: SQLiteStore, category: str, day: date) -> tuple[date | 
     )
 
 
-def day_ids(store: SQLiteStore, category: str, day: date) -> list[str]:
-    """Ids of a category's papers first submitted on `day`, in submission order.
-
-    Both bounds of the day go to paper_categories' key, so the scan reads that day's rows
-    only, whatever the size of the archive.
-    """
-    rows = store.conn.execute(
-        "SELECT p.arxiv_id FROM paper_categories c JOIN papers p ON p.rowid = c.paper "
-        "WHERE c.category = ? AND c.submitted_day = ? "
-        "ORDER BY p.published, p.position, p.rowid",
-        (category, day.isoformat()),
-    )
-    return [r[0] for r in rows]
-
-
 def latest_day(store: SQLiteStore, category: str) -> date | None:
     span = day_span(store, category)
     return None if span is None else span[1]

@@ -309,22 +309,23 @@ class SQLiteStore:
         ids: Sequence[str] | None = None,
     ) -> Iterator[Paper]:
         """Papers in submission order (first-version time, then source order), streamed."""
-        where, args = _day_filter("p.submitted_day", start, end)
+        # With a category, both day bounds go to paper_categories' key (category, day, paper)
+        # so a range reads that range's rows only.
+        column = "p.submitted_day" if category is None else "c.submitted_day"
+        where, args = _day_filter(column, start, end)
         if category is None:
             sql = f"SELECT {_prefixed('p')} FROM papers p WHERE {where}"
         else:
             sql = (
                 f"SELECT {_prefixed('p')} FROM paper_categories c JOIN papers p "
-                f"ON p.rowid = c.paper WHERE c.category = ? AND {where.replace('p.', 'c.', 1)}"
+                f"ON p.rowid = c.paper WHERE c.category = ? AND {where}"
             )
             args = [category, *args]
         if ids is not None:
             sql += f" AND p.arxiv_id IN ({', '.join('?' * len(ids))})"
             args += list(ids)
-        # Ordering by c.submitted_day (the category index's own order) leaves SQLite only
-        # each day to sort, not the whole stream.
-        day = "p.submitted_day" if category is None else "c.submitted_day"
-        sql += f" ORDER BY {day}, p.published, p.position, p.rowid"
+        # Ordering by the index's own day column leaves SQLite only each day to sort.
+        sql += f" ORDER BY {column}, p.published, p.position, p.rowid"
         for row in self.conn.execute(sql, args):
             yield _paper(row)
 

@@ -297,8 +297,7 @@ def day_page(store: SQLiteStore, category: str, day: date, view: str) -> DayPage
         previous, following = _adjacent_listing_days(store, category, day)
         has_year = _year_held(day, before, after, False)
         return DayPage(category, day, view, [], items, previous, following, has_year)
-    ids = fts.day_ids(store, category, day)
-    held = list(store.papers(ids=ids)) if ids else []
+    held = list(store.papers(category=category, start=day, end=day))
     has_year = _year_held(day, before, after, bool(held))
     return DayPage(category, day, "submitted", held, [], before, after, has_year)
 
