@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,9 +89,6 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 # (a savepoint), but one commit per batch instead of per file makes the full-text index
 # flush far less often. A crash loses at most the uncommitted batch, never part of a file.
 BATCH_PAPERS = 20_000
-# Files read ahead by the reading thread: parsing overlaps with SQLite (which releases the
-# GIL), and memory stays bounded however large the input is.
-READ_AHEAD = 8
 
 
 @dataclass(slots=True)
@@ -118,7 +113,9 @@ def import_paths(
     """Load digest files, then (unless told not to) date the announcements of every version
     in the id months that changed, so listings of those days are right at once."""
     report = ImportReport()
-    digests = _read_ahead(iter_files(paths))
+    # One file at a time: memory stays flat however large the input is. (A reading thread
+    # was tried: contention for the GIL made it slower than this.)
+    digests = (read_digest(path) for path in iter_files(paths))
     done = False
     while not done:
         with store.transaction():
@@ -134,17 +131,6 @@ def import_paths(
     if date_announcements and report.id_months:
         refresh_announcements(store, report.id_months)
     return report
-
-
-def _read_ahead(paths: Iterator[Path]) -> Iterator[Digest]:
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperboy-read") as pool:
-        pending: deque[Future[Digest]] = deque()
-        for path in paths:
-            pending.append(pool.submit(read_digest, path))
-            if len(pending) >= READ_AHEAD:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def read_digest(path: Path) -> Digest:
