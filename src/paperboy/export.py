@@ -33,7 +33,7 @@ def write_collector_archive(
     stream = store.papers(category=category, start=start, end=end)
     for day, group in groupby(stream, key=lambda p: p.submitted_day):
         day_papers = list(group)
-        _write_if_changed(
+        write_if_changed(
             out / collector.day_path(category, day), collector.render_day(category, day, day_papers)
         )
         files += 1
@@ -51,7 +51,7 @@ def write_collector_days(
         day_papers = list(store.papers(category=category, start=day, end=day))
         if day_papers:
             text = collector.render_day(category, day, day_papers)
-            _write_if_changed(out / collector.day_path(category, day), text)
+            write_if_changed(out / collector.day_path(category, day), text)
             files += 1
             papers += len(day_papers)
     write_calendar(out, category)
@@ -65,26 +65,31 @@ def write_calendar(out: Path, category: str) -> None:
         for f in (out / category).glob("[0-9]*/[0-9]*/[0-9]*.md")
         if len(f.stem) == 8 and f.stem.isdigit()
     ]
-    _write_if_changed(out / "calendar.md", collector.render_calendar(category, days))
+    write_if_changed(out / "calendar.md", collector.render_calendar(category, days))
 
 
 def write_listing(out: Path, category: str, day: date, entries: Iterable[listing.Entry]) -> Path:
     path = out / listing.listing_path(category, day)
-    _write_if_changed(path, listing.render(category, day, list(entries)))
+    write_if_changed(path, listing.render(category, day, list(entries)))
     return path
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Leave files whose content is already right alone (their mtime too)."""
-    data = text.encode("utf-8")
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write a file unless it already holds exactly this; True when it was written.
+
+    Files already right are left alone (their mtime too), and a file is replaced whole, so
+    no reader ever sees a half-written one.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.read_bytes() == data:
-            return
+            return False
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
-    tmp.replace(path)  # never leave a half-written digest behind
+    tmp.replace(path)
+    return True
 
 
 def paper_json(store: SQLiteStore, paper: Paper) -> dict[str, Any]:

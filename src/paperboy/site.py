@@ -19,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from paperboy import config, feeds
+from paperboy.export import write_if_changed
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore, fts
 from paperboy.web import pages
@@ -56,17 +57,8 @@ class _Writer:
         self.result.pages += 1
 
     def file(self, relative: str, text: str | bytes) -> None:
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        target = self.out / relative
-        try:
-            if target.read_bytes() == data:
-                return
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        self.result.written += 1
+        if write_if_changed(self.out / relative, text):
+            self.result.written += 1
 
 
 def write_site(
