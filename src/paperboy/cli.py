@@ -251,7 +251,12 @@ def gaps(
     typer.echo(f"{len(found)} suspicious days; `paperboy harvest --fill-gaps` re-fetches them")
 
 
-_SECTION_TITLES = {"new": "New submissions", "cross": "Cross-lists", "replace": "Replacements"}
+_SECTION_TITLES = {
+    "new": "New submissions",
+    "cross": "Cross-lists",
+    "replace": "Replacements",
+    "replace-cross": "Replacements of cross-lists",
+}
 
 
 @app.command("listing")

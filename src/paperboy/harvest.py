@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
+from paperboy.announce import id_sort_key
 from paperboy.record import Paper
 from paperboy.sources import PoliteClient, arxiv_api, oai_pmh, rss
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
@@ -244,7 +245,9 @@ _SECTION_ORDER = {"new": 0, "cross": 1, "replace": 2, "replace-cross": 3}
 
 
 def _listing_order(items: list[rss.FeedItem]) -> list[ListingEntry]:
-    ordered = sorted(items, key=lambda i: _SECTION_ORDER.get(i.announce_type, 9))
+    """arXiv's listing order: new, cross-lists, replacements; each by descending id."""
+    by_id = sorted(items, key=lambda i: id_sort_key(i.paper.arxiv_id), reverse=True)
+    ordered = sorted(by_id, key=lambda i: _SECTION_ORDER.get(i.announce_type, 9))
     return [
         ListingEntry(
             i.paper.arxiv_id, i.announce_type, i.paper.title, i.paper.abstract, i.paper.version

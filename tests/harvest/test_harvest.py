@@ -211,3 +211,24 @@ def test_other_sources_through_the_cli(
     done = _paperboy(env, *args)
     assert done.returncode == 0, done.stderr
     assert ("5 announcements recorded" if source == "rss" else " new,") in done.stdout
+
+
+def test_rss_announcements_become_the_observed_listing(
+    tmp_path: Path, arxiv_server: ArxivServer, june_2021: list[Paper]
+) -> None:
+    day = date(2021, 6, 2)
+    news, crosses = june_2021[:4], june_2021[4:6]
+    replaced = june_2021[6:8]
+    feed = [(p, "replace-cross") for p in replaced[:1]] + [(p, "replace") for p in replaced[1:]]
+    feed += [(p, "cross") for p in crosses] + [(p, "new") for p in news]
+    arxiv_server.set_feed(day, feed)
+    env = _env(arxiv_server, tmp_path / "p.db")
+    assert _paperboy(env, "harvest", "--source", "rss").returncode == 0
+    shown = _paperboy(env, "listing", "--date", day.isoformat())
+    assert "(as announced)" in shown.stdout
+    for title in ("New submissions (4)", "Cross-lists (2)", "Replacements (1)",
+                  "Replacements of cross-lists (1)"):  # fmt: skip
+        assert title in shown.stdout
+    listed = [line.split()[1] for line in shown.stdout.splitlines() if line[:4].strip().isdigit()]
+    new_ids = sorted((p.arxiv_id for p in news), reverse=True)
+    assert listed[:4] == new_ids  # arXiv's order: descending ids within a section
