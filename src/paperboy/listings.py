@@ -13,7 +13,7 @@ from datetime import date
 
 from paperboy import announce
 from paperboy.formats import listing as format_b
-from paperboy.record import Paper, id_month
+from paperboy.record import Paper
 from paperboy.store import ListingEntry, SQLiteStore
 
 
@@ -40,8 +40,6 @@ def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = Non
         # Old-style ids start with a letter and sort after every new-style id.
         first, last = ("a", "{") if month == "old" else (f"{month}.", f"{month}.~")
         papers = store.papers_in_id_range(first, last)
-        if month == "old":
-            papers = [p for p in papers if id_month(p.arxiv_id) == "old"]
         rows = [
             (p.arxiv_id, v.number, v.announced, False)
             for p in announce.with_announcements(papers)
