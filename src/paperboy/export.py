@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,31 +29,28 @@ def write_collector_archive(
     end: date | None = None,
 ) -> ExportResult:
     """Write <out>/<category>/YYYY/MM/YYYYMMDD.md per submission day, then <out>/calendar.md."""
-    files = papers = 0
-    stream = store.papers(category=category, start=start, end=end)
-    for day, group in groupby(stream, key=lambda p: p.submitted_day):
-        day_papers = list(group)
-        write_if_changed(
-            out / collector.day_path(category, day), collector.render_day(category, day, day_papers)
-        )
-        files += 1
-        papers += len(day_papers)
-    write_calendar(out, category)
-    return ExportResult(files, papers)
+    return _write_days(store.papers(category=category, start=start, end=end), out, category)
 
 
 def write_collector_days(
     store: SQLiteStore, out: Path, category: str, days: Iterable[date]
 ) -> ExportResult:
     """Rewrite the day files of these submission days (and the calendar) after a harvest."""
+    stream = chain.from_iterable(
+        store.papers(category=category, start=day, end=day) for day in sorted(set(days))
+    )
+    return _write_days(stream, out, category)
+
+
+def _write_days(stream: Iterable[Paper], out: Path, category: str) -> ExportResult:
+    """One file per submission day of a stream in day order, then the calendar."""
     files = papers = 0
-    for day in sorted(set(days)):
-        day_papers = list(store.papers(category=category, start=day, end=day))
-        if day_papers:
-            text = collector.render_day(category, day, day_papers)
-            write_if_changed(out / collector.day_path(category, day), text)
-            files += 1
-            papers += len(day_papers)
+    for day, group in groupby(stream, key=lambda p: p.submitted_day):
+        day_papers = list(group)
+        text = collector.render_day(category, day, day_papers)
+        write_if_changed(out / collector.day_path(category, day), text)
+        files += 1
+        papers += len(day_papers)
     write_calendar(out, category)
     return ExportResult(files, papers)
 
