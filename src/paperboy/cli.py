@@ -6,13 +6,13 @@ import sys
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from paperboy import config, export, harvest, importer, listings
+from paperboy import config, export, harvest, importer, listings, taxonomy
 from paperboy.announce import announcement_days
 from paperboy.record import id_month
 from paperboy.sources import PoliteClient, SourceError
@@ -27,8 +27,32 @@ app = typer.Typer(
 console = Console(stderr=True)
 _state: dict[str, Path] = {}
 
+
+_Names = TypeVar("_Names", str, list[str], str | None, list[str] | None)
+
+
+def check_categories(value: _Names) -> _Names:
+    """Option callback: every category named must be arXiv's (a typo names the nearest)."""
+    names = [value] if isinstance(value, str) else (value or [])
+    for name in names:
+        try:
+            taxonomy.check_category(name)
+        except taxonomy.UnknownCategory as exc:
+            raise typer.BadParameter(str(exc), param_hint="--category") from None
+    return value
+
+
 DateOpt = Annotated[str | None, typer.Option(help="YYYY-MM-DD")]
-CategoryOpt = Annotated[str, typer.Option("--category", "-c", help="arXiv category, e.g. cs.CV")]
+CategoryOpt = Annotated[
+    str,
+    typer.Option("--category", "-c", help="arXiv category, e.g. cs.CV", callback=check_categories),
+]
+OptionalCategoryOpt = Annotated[
+    str | None, typer.Option("--category", "-c", callback=check_categories)
+]
+CategoriesOpt = Annotated[
+    list[str] | None, typer.Option("--category", "-c", callback=check_categories)
+]
 
 
 @app.callback()
@@ -52,6 +76,14 @@ def parse_day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+def parse_range(from_: str | None, to: str | None) -> tuple[date | None, date | None]:
+    """--from and --to as days; a range that ends before it starts is an error."""
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    if start is not None and end is not None and start > end:
+        raise typer.BadParameter(f"--from {start} is after --to {end}", param_hint="--from")
+    return start, end
 
 
 def fail(message: str) -> typer.Exit:
@@ -93,8 +125,7 @@ def export_(
 ) -> None:
     """Write digests from the store: collector archive, announcement listings, or JSON lines."""
     one = parse_day(day, "--date")
-    start = one or parse_day(from_, "--from")
-    end = one or parse_day(to, "--to")
+    start, end = (one, one) if one else parse_range(from_, to)
     with store() as s:
         if format is Format.json:
             result = _export_json(s, out, category, start, end)
@@ -139,16 +170,25 @@ def update(
     category: Annotated[
         list[str] | None,
         typer.Option(
-            "--category", "-c", help="categories (default: $PAPERBOY_CATEGORIES or cs.CV)"
+            "--category",
+            "-c",
+            help="categories (default: $PAPERBOY_CATEGORIES or cs.CV)",
+            callback=check_categories,
         ),
     ] = None,
 ) -> None:
     """The main job: harvest everything since the last complete window, then write the archive."""
     archive = out or config.archive_dir()
     db = _state.get("db", default_db_path())
+    categories = category or config.categories()
+    try:
+        for name in categories:
+            taxonomy.check_category(name)
+    except taxonomy.UnknownCategory as exc:
+        raise fail(f"PAPERBOY_CATEGORIES: {exc}") from None
     try:
         with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
-            run_update(s, client, category or config.categories(), archive, log=typer.echo)
+            run_update(s, client, categories, archive, log=typer.echo)
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
@@ -184,7 +224,7 @@ def harvest_(
     fill_gaps: Annotated[bool, typer.Option(help="re-fetch the days `gaps` reports")] = False,
 ) -> None:
     """Fetch papers from arXiv into the store (complete windows are never fetched twice)."""
-    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    start, end = parse_range(from_, to)
     db = _state.get("db", default_db_path())
     try:
         with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
@@ -244,8 +284,9 @@ def gaps(
     to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
 ) -> None:
     """List announcement days whose paper counts look wrong (weekends and holidays excluded)."""
+    start, end = parse_range(from_, to)
     with store() as s:
-        found = _gaps(s, category, parse_day(from_, "--from"), parse_day(to, "--to"))
+        found = _gaps(s, category, start, end)
     for gap in found:
         typer.echo(f"{gap.day:%Y-%m-%d %a}: {gap.count} papers, {gap.reason}")
     typer.echo(f"{len(found)} suspicious days; `paperboy harvest --fill-gaps` re-fetches them")
@@ -321,7 +362,7 @@ def search_(
     query: Annotated[list[str], typer.Argument(help='words, "phrases", ti: au: abs: cat:, -word')],
     from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
     to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+    category: OptionalCategoryOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
     json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
@@ -333,7 +374,7 @@ def search_(
 
     from paperboy import search
 
-    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    start, end = parse_range(from_, to)
     with store() as s:
         result = search.search(
             s, " ".join(query), category=category, start=start, end=end, limit=limit
@@ -348,7 +389,7 @@ def search_(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+    category: OptionalCategoryOpt = None,
     cache_mb: Annotated[int, typer.Option(help="rendered-page cache, MB (0: none)")] = 64,
 ) -> None:
     """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
@@ -360,7 +401,7 @@ def serve(
 @app.command()
 def site(
     out: Annotated[Path, typer.Option(help="directory to write the site to")],
-    category: Annotated[list[str] | None, typer.Option("--category", "-c")] = None,
+    category: CategoriesOpt = None,
     base_url: Annotated[str, typer.Option(help="public URL of the site, for feed links")] = "",
 ) -> None:
     """Write the static site (day, calendar and paper pages, feeds, browser search)."""
