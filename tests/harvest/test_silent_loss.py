@@ -270,8 +270,10 @@ def test_the_lock_holds_through_a_symlink(tmp_path: Path) -> None:
     linked_dir.symlink_to(real.parent)
     with harvest.harvest_lock(real):
         for other in (linked, linked_dir / "p.db"):
-            with pytest.raises(harvest.LockedError, match="holds the lock"):
-                with harvest.harvest_lock(other):
-                    pass
+            with (
+                pytest.raises(harvest.LockedError, match="holds the lock"),
+                harvest.harvest_lock(other),
+            ):
+                pass
     with harvest.harvest_lock(linked):  # released: free again
         pass

@@ -378,10 +378,9 @@ class _Chain:
         if page.next_token is not None and page.record_count == 0:
             return "a page with a resumption token holds no records", False
         size, cursor = page.complete_list_size, page.cursor
-        if page.next_token is None and size is not None and cursor is not None:
-            if cursor + page.record_count != size:
-                ended = cursor + page.record_count
-                return f"the list ends after {ended} records, not completeListSize {size}", False
+        ended = None if cursor is None else cursor + page.record_count
+        if page.next_token is None and size is not None and ended is not None and ended != size:
+            return f"the list ends after {ended} records, not completeListSize {size}", False
         return None
 
     def _ask_again(self, trouble: tuple[str, bool], first: dict[str, str]) -> None:
