@@ -208,7 +208,8 @@ def harvest_oai(
         _oai_pages(store, client, category, start, end, token, key, result, progress)
     except oai_pmh.BadResumptionToken:
         store.set_state(key, None)  # expired: the window starts again (upserts are idempotent)
-        result.problems.clear()
+        result.problems.clear()  # the restart reads every record again
+        result.deleted.clear()
         _oai_pages(store, client, category, start, end, None, key, result, progress)
     with store.transaction():
         # A record that could not be read keeps the window open: the next run starts it
