@@ -204,19 +204,26 @@ def harvest_oai(
         result.skipped = 1
         return result
     token = store.get_state(key)
+    unread = f"{key}:unread"  # set when a page of this window held an unreadable record
+    if token is None:
+        with store.transaction():
+            store.set_state(unread, None)  # a start from the first page reads every record
     try:
         _oai_pages(store, client, category, start, end, token, key, result, progress)
     except oai_pmh.BadResumptionToken:
-        store.set_state(key, None)  # expired: the window starts again (upserts are idempotent)
-        result.problems.clear()  # the restart reads every record again
+        with store.transaction():  # expired: the window starts again (upserts are idempotent)
+            store.set_state(key, None)
+            store.set_state(unread, None)  # the restart reads every record again
+        result.problems.clear()
         result.deleted.clear()
         _oai_pages(store, client, category, start, end, None, key, result, progress)
     with store.transaction():
-        # A record that could not be read keeps the window open: the next run starts it
-        # again (from the first page) and asks for that record once more.
-        if not result.problems:
+        # A record that could not be read, in this run or in a killed one before it, keeps
+        # the window open: the next run starts it again and asks for that record once more.
+        if not result.problems and store.get_state(unread) is None:
             store.complete_window("oai", category, *window, result.papers.count())
         store.set_state(key, None)
+        store.set_state(unread, None)
     result.windows = 1
     return result
 
@@ -240,6 +247,8 @@ def _oai_pages(
             _store_papers(store, mine, f"oai:{category}", result)
             if page.deleted:
                 store.mark_deleted(page.deleted, f"oai:{category}")
+            if page.problems:
+                store.set_state(f"{key}:unread", str(len(page.problems)))
             store.set_state(key, page.next_token)
         result.deleted.extend(page.deleted)
         result.problems.extend(replace(p, where=f"oai {category} {start}..{end}")

@@ -18,7 +18,7 @@ from arxiv_server.fixtures import ServerFactory
 
 from paperboy import harvest
 from paperboy.record import Paper
-from paperboy.sources import PoliteClient
+from paperboy.sources import PoliteClient, SourceError
 from paperboy.sources.oai_pmh import IncompleteList
 from paperboy.store import SQLiteStore, open_store
 
@@ -277,3 +277,30 @@ def test_the_lock_holds_through_a_symlink(tmp_path: Path) -> None:
                 pass
     with harvest.harvest_lock(linked):  # released: free again
         pass
+
+
+def test_an_unreadable_oai_record_before_a_kill_still_keeps_the_window_open(
+    tmp_path: Path,
+    data_2021: Path,
+    make_arxiv_server: ServerFactory,
+    june_2021: list[Paper],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bad = june_2021[0]  # its record is on the first page
+    broken = bad.with_changes(arxiv_id="2106.1", abs_url="", pdf_url="")
+    server = make_arxiv_server([broken if p is bad else p for p in june_2021], oai_page_size=500)
+    _use(server, monkeypatch)
+    server.inject("503", 10, endpoint="oai", after=3)  # arXiv goes away after page 3
+    with open_store(tmp_path / "p.db") as store:
+        dying = PoliteClient(delay=0, backoff=0.0, max_retries=1)
+        with dying as client, pytest.raises(SourceError):
+            harvest.harvest_oai(store, client, "cs.CV", *OAI_RANGE)
+        server._faults.clear()
+        with _client() as client:
+            resumed = harvest.harvest_oai(store, client, "cs.CV", *OAI_RANGE)
+            assert not resumed.problems  # the bad record's page was done before the kill
+            assert store.completed_windows("oai", "cs.CV") == []
+            server.set_papers(june_2021)
+            again = harvest.harvest_oai(store, client, "cs.CV", *OAI_RANGE)
+        assert not again.problems and _stored(store) == _ids_in_files(data_2021)
+        assert len(store.completed_windows("oai", "cs.CV")) == 1
