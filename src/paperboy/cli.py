@@ -233,6 +233,8 @@ def harvest_(
             listings.refresh_announcements(s, {id_month(i) for i in touched})
             for result in results:
                 typer.echo(result.summary(client))
+        if any(r.problems for r in results):
+            raise typer.Exit(code=1)  # stored what could be read; the rest is named above
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:

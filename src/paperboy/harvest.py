@@ -12,7 +12,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -20,6 +20,7 @@ from typing import IO
 from paperboy.announce import id_sort_key
 from paperboy.record import Paper
 from paperboy.sources import PoliteClient, arxiv_api, oai_pmh, rss
+from paperboy.sources.problems import RecordProblem
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
 
 # Submissions are announced up to ~4 days later (Friday afternoon -> Monday evening, longer
@@ -43,6 +44,8 @@ class HarvestResult:
     papers: UpsertResult = field(default_factory=UpsertResult)
     listing_entries: int = 0
     days: set[date] = field(default_factory=set)  # submission days whose papers changed
+    problems: list[RecordProblem] = field(default_factory=list)  # records not stored
+    deleted: list[str] = field(default_factory=list)  # ids arXiv lists as deleted
 
     def summary(self, client: PoliteClient | None = None) -> str:
         p = self.papers
@@ -54,9 +57,21 @@ class HarvestResult:
                 f"{self.skipped} already complete; papers {len(p.new)} new, "
                 f"{len(p.updated)} updated, {len(p.unchanged)} unchanged"
             )
+        if self.deleted:
+            text += f"; {len(self.deleted)} deleted at arXiv (kept, marked deleted)"
         if client is not None:
             text += f"; {client.stats.requests} requests"
+        if self.problems:
+            shown = "; ".join(str(p) for p in self.problems[:_SHOWN_PROBLEMS])
+            more = len(self.problems) - _SHOWN_PROBLEMS
+            text += (
+                f"; {len(self.problems)} unreadable records, their windows left incomplete "
+                f"(a later run asks again): {shown}" + (f"; and {more} more" if more > 0 else "")
+            )
         return text
+
+
+_SHOWN_PROBLEMS = 5
 
 
 Progress = Callable[[int, int], None]  # (windows done, windows in all)
@@ -129,12 +144,19 @@ def harvest_api(
     result.skipped = sum(1 for d_lo, d_hi in done if d_lo < hi and d_hi > lo)
     settled_before = (now or datetime.now(UTC)) - SETTLE
     for k, (w_lo, w_hi) in enumerate(todo):
-        papers = list(arxiv_api.fetch_range(client, category, w_lo, w_hi))
+        settled = w_hi <= settled_before
+        problems: list[RecordProblem] = []
+        # Only a window that can be recorded complete needs its count checked twice: the
+        # others are fetched again by every run until they settle.
+        fetched = arxiv_api.fetch_range(client, category, w_lo, w_hi, problems=problems,
+                                        verify=settled)  # fmt: skip
+        papers = list(fetched)
         with store.transaction():
             _store_papers(store, papers, f"api:{category}", result)
-            if w_hi <= settled_before:
+            if settled and not problems:
                 window = (w_lo.isoformat(), w_hi.isoformat())
                 store.complete_window("api", category, *window, len(papers))
+        result.problems.extend(problems)
         result.windows += 1
         if progress is not None:
             progress(k + 1, len(todo))
@@ -182,14 +204,26 @@ def harvest_oai(
         result.skipped = 1
         return result
     token = store.get_state(key)
+    unread = f"{key}:unread"  # set when a page of this window held an unreadable record
+    if token is None:
+        with store.transaction():
+            store.set_state(unread, None)  # a start from the first page reads every record
     try:
         _oai_pages(store, client, category, start, end, token, key, result, progress)
     except oai_pmh.BadResumptionToken:
-        store.set_state(key, None)  # expired: the window starts again (upserts are idempotent)
+        with store.transaction():  # expired: the window starts again (upserts are idempotent)
+            store.set_state(key, None)
+            store.set_state(unread, None)  # the restart reads every record again
+        result.problems.clear()
+        result.deleted.clear()
         _oai_pages(store, client, category, start, end, None, key, result, progress)
     with store.transaction():
-        store.complete_window("oai", category, *window, result.papers.count())
+        # A record that could not be read, in this run or in a killed one before it, keeps
+        # the window open: the next run starts it again and asks for that record once more.
+        if not result.problems and store.get_state(unread) is None:
+            store.complete_window("oai", category, *window, result.papers.count())
         store.set_state(key, None)
+        store.set_state(unread, None)
     result.windows = 1
     return result
 
@@ -211,7 +245,14 @@ def _oai_pages(
             # OAI sets hold the whole archive's group; keep the category's papers only.
             mine = [p for p in page.papers if category in p.categories]
             _store_papers(store, mine, f"oai:{category}", result)
+            if page.deleted:
+                store.mark_deleted(page.deleted, f"oai:{category}")
+            if page.problems:
+                store.set_state(f"{key}:unread", str(len(page.problems)))
             store.set_state(key, page.next_token)
+        result.deleted.extend(page.deleted)
+        result.problems.extend(replace(p, where=f"oai {category} {start}..{end}")
+                               for p in page.problems)  # fmt: skip
         if progress is not None and page.complete_list_size:
             progress(min(k + 1, page.complete_list_size), page.complete_list_size)
 
@@ -292,7 +333,8 @@ def find_gaps(counts: dict[date, int], days: list[date], ratio: float = 0.3) -> 
 @contextmanager
 def harvest_lock(db_path: Path) -> Iterator[None]:
     """One harvest at a time per store. The OS drops the lock when the holder dies (kill -9)."""
-    lock_path = Path(f"{db_path}.lock")
+    # The real file's name: a store reached through a symlink shares its lock.
+    lock_path = Path(f"{Path(db_path).resolve()}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle: IO[str] = lock_path.open("a+")
     try:

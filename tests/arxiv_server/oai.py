@@ -114,10 +114,17 @@ def respond(
     now: datetime,
     page_size: int,
     fold_text: bool,
+    deleted: frozenset[str] = frozenset(),
+    drop: str | None = None,
 ) -> bytes:
-    """The whole response body for one request (errors included: OAI-PMH answers 200)."""
+    """The whole response body for one request (errors included: OAI-PMH answers 200).
+
+    Papers in `deleted` are served as deleted records. `drop` is a fault: 'empty' leaves
+    every record off a ListRecords page, 'short' its first one (token and counts unchanged).
+    """
     try:
-        body = _dispatch(dict(args), papers, state, page_size=page_size, fold_text=fold_text)
+        view = _View(deleted, drop, fold_text)
+        body = _dispatch(dict(args), papers, state, page_size=page_size, view=view)
         request = _request_line(args, base_url)
     except OaiProblem as problem:
         body = f'<error code="{problem.code}">{escape(problem.message)}</error>\n'
@@ -131,19 +138,33 @@ def _request_line(args: list[tuple[str, str]], base_url: str) -> str:
     return f"<request{attrs}>{escape(base_url)}</request>\n"
 
 
+@dataclass(frozen=True, slots=True)
+class _View:
+    """How records are rendered for one response."""
+
+    deleted: frozenset[str]
+    drop: str | None
+    fold_text: bool
+
+    def record(self, paper: Paper) -> str:
+        if paper.arxiv_id in self.deleted:
+            return _deleted_record(paper)
+        return _record(paper, self.fold_text)
+
+
 def _dispatch(
     args: dict[str, str],
     papers: Sequence[Paper],
     state: OaiState,
     *,
     page_size: int,
-    fold_text: bool,
+    view: _View,
 ) -> str:
     verb = args.get("verb", "")
     if verb == "ListRecords":
-        return _list_records(args, papers, state, page_size, fold_text)
+        return _list_records(args, papers, state, page_size, view)
     if verb == "GetRecord":
-        return _get_record(args, papers, fold_text)
+        return _get_record(args, papers, view)
     raise OaiProblem("badVerb", f"Bad verb. Verb '{verb}' not implemented.", echo=False)
 
 
@@ -160,7 +181,7 @@ def _list_records(
     papers: Sequence[Paper],
     state: OaiState,
     page_size: int,
-    fold_text: bool,
+    view: _View,
 ) -> str:
     _check_args(args, _LIST_ARGS, "ListRecords")
     if "resumptionToken" in args:
@@ -170,7 +191,12 @@ def _list_records(
     chosen = state.get(session)
     assert chosen is not None
     page = chosen.papers[start : start + page_size]
-    records = "".join(_record(p, fold_text) for p in page)
+    served = page
+    if view.drop == "empty":
+        served = []
+    elif view.drop == "short" and len(page) > 1:
+        served = page[1:]
+    records = "".join(view.record(p) for p in served)
     total = len(chosen.papers)
     following = start + len(page)
     if following < total:
@@ -244,7 +270,7 @@ def _resume(args: dict[str, str], state: OaiState) -> tuple[int, int]:
     )
 
 
-def _get_record(args: dict[str, str], papers: Sequence[Paper], fold_text: bool) -> str:
+def _get_record(args: dict[str, str], papers: Sequence[Paper], view: _View) -> str:
     _check_args(args, _GET_ARGS, "GetRecord")
     identifier = args.get("identifier", "")
     if args.get("metadataPrefix") != "arXivRaw":
@@ -252,7 +278,7 @@ def _get_record(args: dict[str, str], papers: Sequence[Paper], fold_text: bool) 
     wanted = identifier.removeprefix("oai:arXiv.org:")
     for paper in papers:
         if paper.arxiv_id == wanted:
-            return f"<GetRecord>\n{_record(paper, fold_text)}</GetRecord>\n"
+            return f"<GetRecord>\n{view.record(paper)}</GetRecord>\n"
     raise OaiProblem(
         "idDoesNotExist",
         f"Identifier '{identifier}' has correct form but does not correspond to an item in "
@@ -260,13 +286,24 @@ def _get_record(args: dict[str, str], papers: Sequence[Paper], fold_text: bool) 
     )
 
 
-def _record(p: Paper, fold_text: bool) -> str:
-    own, msc, acm = split_categories(p)
+def _header(p: Paper, status: str = "") -> str:
+    own, _, _ = split_categories(p)
     specs = "".join(f" <setSpec>{escape(s)}</setSpec>\n" for s in dict.fromkeys(map(set_spec, own)))
-    header = (
-        f"<header>\n <identifier>oai:arXiv.org:{p.arxiv_id}</identifier>\n"
+    return (
+        f"<header{status}>\n <identifier>oai:arXiv.org:{p.arxiv_id}</identifier>\n"
         f" <datestamp>{datestamp(p).isoformat()}</datestamp>\n{specs}</header>\n"
     )
+
+
+def _deleted_record(p: Paper) -> str:
+    """OAI-PMH's deleted record: the header alone, status="deleted", no metadata."""
+    header = _header(p, ' status="deleted"')
+    return f"<record>\n{header}</record>\n"
+
+
+def _record(p: Paper, fold_text: bool) -> str:
+    own, msc, acm = split_categories(p)
+    header = _header(p)
     versions = "".join(
         f'<version version="v{n}"><date>{rfc822(d)}</date><size>{size_kb(p, n)}</size></version>'
         for n, d in version_dates(p)

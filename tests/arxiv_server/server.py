@@ -26,7 +26,9 @@ from arxiv_server import api, feeds, oai
 from paperboy.record import Paper
 
 Endpoint = Literal["api", "oai", "rss", "atom", "other"]
-FaultKind = Literal["503", "429", "500", "reset", "cut", "truncate", "empty", "short", "slow"]
+FaultKind = Literal[
+    "503", "429", "500", "reset", "cut", "truncate", "empty", "short", "slow", "undercount"
+]
 FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 
 
@@ -38,9 +40,12 @@ class Fault:
     connection is closed with a TCP RST before any response. cut: headers announce the full
     length but only half the body is sent before closing. truncate: a well-formed HTTP
     response whose XML body is cut in half. empty: the query API's 200 page with the right
-    totalResults and no entries; short: an API page silently missing its first entry (when
-    it has two or more), totalResults unchanged (other endpoints: both served normally).
-    slow: sleep `seconds`, then answer normally.
+    totalResults and no entries; an OAI-PMH ListRecords page with its resumption token
+    (cursor and completeListSize unchanged) and no records. short: a page silently missing
+    its first entry or record (when it has two or more), totals and token unchanged.
+    undercount: the query API reports at most `limit` as totalResults and serves the
+    results as if they ended there (a stand-in that under-reports). slow: sleep `seconds`,
+    then answer normally. Faults an endpoint has no use for are served normally.
     """
 
     kind: FaultKind
@@ -48,6 +53,7 @@ class Fault:
     retry_after: int = 1
     seconds: float = 1.0
     after: int = 0  # matching requests to let through before this fault applies
+    limit: int = 1000  # undercount: the totalResults reported at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,7 @@ class ArxivServer:
         self.log: list[LoggedRequest] = []
         self.oai_state = oai.OaiState()
         self._papers: list[Paper] = list(papers)
+        self._deleted: set[str] = set()
         self._faults: list[Fault] = []
         self._feed_day: date | None = None
         self._feed: list[feeds.FeedEntry] = []
@@ -148,6 +155,11 @@ class ArxivServer:
             self._papers = list(papers)
             self._cache.clear()
 
+    def delete(self, arxiv_ids: Iterable[str]) -> None:
+        """OAI-PMH serves these papers as deleted records (a header, status="deleted")."""
+        with self._lock:
+            self._deleted |= set(arxiv_ids)
+
     def set_feed(self, day: date | None, entries: Iterable[tuple[Paper, str]]) -> None:
         """Today's announcement: served by /rss and /atom until the next call."""
         with self._lock:
@@ -165,14 +177,15 @@ class ArxivServer:
         retry_after: int = 1,
         seconds: float = 1.0,
         after: int = 0,
+        limit: int = 1000,
     ) -> None:
         """The next `count` requests (of `endpoint`, or any) get this fault, once `after`
         matching requests have been served normally. Faults apply in the order injected."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}")
         with self._lock:
-            first = Fault(kind, endpoint, retry_after, seconds, after)
-            rest = [Fault(kind, endpoint, retry_after, seconds)] * (count - 1)
+            first = Fault(kind, endpoint, retry_after, seconds, after, limit)
+            rest = [Fault(kind, endpoint, retry_after, seconds, limit=limit)] * (count - 1)
             self._faults.extend([first, *rest][:count])
 
     def pending_faults(self) -> int:
@@ -215,18 +228,19 @@ class ArxivServer:
         if kind == "reset":
             _reset(handler)
             return
-        reply = self._route(endpoint, split.path, split.query, page_fault=kind)
+        reply = self._route(endpoint, split.path, split.query, fault=fault)
         if kind == "truncate":
             reply = _Reply(reply.status, reply.content_type, reply.body[: len(reply.body) // 2])
         self._send(handler, reply, cut=kind == "cut")
 
-    def _route(
-        self, endpoint: Endpoint, path: str, query: str, *, page_fault: FaultKind | None
-    ) -> _Reply:
+    def _route(self, endpoint: Endpoint, path: str, query: str, *, fault: Fault | None) -> _Reply:
         now = self.now()
         if endpoint == "api":
-            return self._api(query, now, page_fault=page_fault)
+            return self._api(query, now, fault=fault)
         if endpoint == "oai":
+            kind = fault.kind if fault else None
+            with self._lock:
+                deleted = frozenset(self._deleted)
             body = oai.respond(
                 parse_qsl(query, keep_blank_values=True),
                 self._papers,
@@ -235,6 +249,8 @@ class ArxivServer:
                 now=now,
                 page_size=self.oai_page_size,
                 fold_text=self.fold,
+                deleted=deleted,
+                drop=kind if kind in ("empty", "short") else None,
             )
             return _Reply(200, "text/xml; charset=utf-8", body)
         if endpoint in ("rss", "atom"):
@@ -250,13 +266,16 @@ class ArxivServer:
             )
         return _Reply(404, "text/plain", b"not found\n")
 
-    def _api(self, query: str, now: datetime, *, page_fault: FaultKind | None) -> _Reply:
+    def _api(self, query: str, now: datetime, *, fault: Fault | None) -> _Reply:
         content_type = "application/atom+xml; charset=utf-8"
+        page_fault = fault.kind if fault else None
         try:
             request = api.parse_request(parse_qs(query, keep_blank_values=True))
             matches = self._select(request)
         except api.QueryError as exc:
             return _Reply(400, content_type, api.render_error(str(exc), now))
+        if fault is not None and page_fault == "undercount":
+            matches = matches[: fault.limit]
         first = request.start
         page = [] if page_fault == "empty" else matches[first : first + request.max_results]
         if page_fault == "short" and len(page) > 1:

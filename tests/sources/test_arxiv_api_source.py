@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from arxiv_server import ArxivServer
 from arxiv_server.data import day_files
+from arxiv_server.fixtures import ServerFactory
 
 from paperboy.formats.collector import render_day, render_paper
 from paperboy.record import Paper, Version
+from paperboy.sources import arxiv_api
 from paperboy.sources.arxiv_api import (
     ApiError,
     IncompleteWindow,
+    MalformedRecords,
     WindowTooLarge,
     fetch_ids,
     fetch_range,
@@ -25,6 +28,7 @@ from paperboy.sources.arxiv_api import (
     window_query,
 )
 from paperboy.sources.http import PoliteClient, SourceError
+from paperboy.sources.problems import RecordProblem
 
 JUNE = (datetime(2021, 6, 1, tzinfo=UTC), datetime(2021, 7, 1, tzinfo=UTC))
 
@@ -43,6 +47,37 @@ def assert_renders_like_the_files(papers: Iterable[Paper], data_2021: Path) -> N
 
 
 # ---------------------------------------------------------------- recorded responses
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "says"),
+    [
+        ("http://arxiv.org/abs/2509.", "http://arxiv.org/abs/2509.", "", ""),  # untouched
+        ("v1</id>", "</id>", "id", "entry id without a version"),
+        ("<published>2", "<published>yesterday 2", "published", "not an ISO 8601 timestamp"),
+        ("<published>", "<publishd>", "published", "entry lacks <a:published>"),
+        ("Z</updated>", "</updated>", "updated", "timestamp without a time zone"),
+    ],
+)
+def test_an_unreadable_entry_is_a_problem_naming_its_field(
+    protocol: Path, old: str, new: str, field: str, says: str
+) -> None:
+    body = (protocol / "api/query_search-testing_start0_max10.xml").read_text(encoding="utf-8")
+    head, first, rest = body.partition("<entry>")
+    entry, end, tail = rest.partition("</entry>")
+    if new.startswith("<publishd>"):
+        entry = entry.replace("</published>", "</publishd>", 1)
+    broken = f"{head}{first}{entry.replace(old, new, 1)}{end}{tail}"
+    page = parse_feed(broken.encode(), "http://recorded")
+    assert page.entries == 10
+    if not field:
+        assert len(page.papers) == 10 and not page.problems
+        return
+    (problem,) = page.problems
+    assert len(page.papers) == 9 and problem.field == field and says in problem.message
+    first_id = entry.split("<id>", 1)[1].split("</id>", 1)[0].rsplit("/", 1)[1]
+    assert problem.arxiv_id == (first_id.removesuffix("v1") if field == "id" else first_id)
+    assert problem.where == "http://recorded"
 
 
 def test_recorded_2026_entry_parses_like_the_arxiv_library(protocol: Path) -> None:
@@ -110,7 +145,7 @@ def test_june_harvest_renders_every_day_byte_for_byte(
     with client() as c:
         papers = list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
     assert [p.abs_url for p in papers] == [p.abs_url for p in june_2021]
-    assert arxiv_server.requests["api"] == 1
+    assert arxiv_server.requests["api"] == 1 + 1  # one page, one second count
     assert_renders_like_the_files(papers, data_2021)
 
 
@@ -163,7 +198,7 @@ def test_faults_lose_and_duplicate_nothing(
                                    page_size=250))  # fmt: skip
     assert [p.arxiv_id for p in papers] == [p.arxiv_id for p in june_2021]
     assert arxiv_server.pending_faults() == 0
-    assert c.stats.retries == 8 and c.stats.requests == 7 + 8
+    assert c.stats.retries == 8 and c.stats.requests == 7 + 1 + 8  # pages, count, retries
     assert arxiv_server.requests["api"] == c.stats.requests
     faulted_pages = {e.target.split("start=")[1].split("&")[0] for e in arxiv_server.log if e.fault}
     assert len(faulted_pages) >= 4
@@ -191,7 +226,7 @@ def test_a_page_that_leaves_a_paper_out_gets_a_second_pass(
     assert sorted(p.arxiv_id for p in papers) == sorted(p.arxiv_id for p in june_2021)
     assert len(papers) == len(june_2021)
     assert papers[-1].arxiv_id == june_2021[500].arxiv_id  # recovered by the second pass
-    assert arxiv_server.requests["api"] == 4 + 4
+    assert arxiv_server.requests["api"] == 4 + 4 + 1  # two passes, one second count
 
 
 def test_a_paper_missing_on_every_pass_raises_incomplete(arxiv_server: ArxivServer) -> None:
@@ -199,6 +234,42 @@ def test_a_paper_missing_on_every_pass_raises_incomplete(arxiv_server: ArxivServ
     arxiv_server.inject("short", 4, endpoint="api")
     with client() as c, pytest.raises(IncompleteWindow, match="announced 1616 results but 1615"):
         list(fetch_window(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
+
+
+def test_an_unreadable_entry_is_named_not_a_traceback(
+    make_arxiv_server: ServerFactory, june_2021: list[Paper]
+) -> None:
+    bad = june_2021[3]
+    unversioned = bad.with_changes(abs_url=f"http://arxiv.org/abs/{bad.arxiv_id}")
+    server = make_arxiv_server([unversioned if p is bad else p for p in june_2021])
+    with client() as c:
+        problems: list[RecordProblem] = []
+        got = list(fetch_window(c, "cs.CV", *JUNE, base_url=server.api_url, problems=problems))
+        assert len(got) == 1615 and [p.arxiv_id for p in problems] == [bad.arxiv_id]
+        assert str(problems[0]).startswith("window cs.CV 2021-06-01T00:00:00+00:00..")
+        # Without a list to report to, the window fails naming the record, after the rest.
+        window = fetch_range(c, "cs.CV", *JUNE, base_url=server.api_url)
+        with pytest.raises(MalformedRecords, match=f"record {bad.arxiv_id}, id: entry id"):
+            list(window)
+
+
+def test_counts_that_never_agree_raise_incomplete(
+    arxiv_server: ArxivServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(arxiv_api, "MAX_RECOUNT_SPLITS", 2)
+    arxiv_server.inject("undercount", 100, endpoint="api", limit=1)  # always "1 result"
+    with client() as c, pytest.raises(IncompleteWindow, match="after 2 halvings"):
+        list(fetch_range(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
+
+
+def test_under_reported_totals_are_split_until_they_agree(
+    arxiv_server: ArxivServer, june_2021: list[Paper]
+) -> None:
+    arxiv_server.inject("undercount", 100, endpoint="api", limit=300)
+    with client() as c:
+        got = list(fetch_range(c, "cs.CV", *JUNE, base_url=arxiv_server.api_url))
+    assert sorted(p.arxiv_id for p in got) == sorted(p.arxiv_id for p in june_2021)
+    assert len(got) == len(june_2021)
 
 
 def test_the_api_error_feed_raises_api_error(arxiv_server: ArxivServer) -> None:

@@ -154,3 +154,16 @@ def test_base_url_comes_from_the_environment(
     arxiv_server.set_feed(WEEK[0], [(june_2021[0], "new")])
     with client() as c:
         assert [i.paper.arxiv_id for i in fetch_feed(c, ["cs.CV"])] == [june_2021[0].arxiv_id]
+
+
+def test_an_unreadable_item_fails_the_feed_naming_it(
+    arxiv_server: ArxivServer, june_2021: list[Paper]
+) -> None:
+    # Recording the day's listing without one of its items would record a wrong listing.
+    arxiv_server.set_feed(WEEK[0], [(june_2021[0], "new"), (june_2021[1], "bogus")])
+    with client() as c, pytest.raises(SourceError) as caught:
+        fetch_feed(c, ["cs.CV"], base_url=arxiv_server.rss_url)
+    message = str(caught.value)
+    assert f"{arxiv_server.rss_url}/rss/cs.CV" in message
+    assert june_2021[1].arxiv_id in message and "unknown announce type 'bogus'" in message
+    assert c.stats.requests == 1  # not a transient fault: no retries

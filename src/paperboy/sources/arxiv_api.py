@@ -23,7 +23,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -31,6 +31,7 @@ from lxml import etree
 
 from paperboy.record import Paper, RecordError, Version, split_id
 from paperboy.sources.http import HttpStatusError, PoliteClient, Retry, SourceError
+from paperboy.sources.problems import FieldError, RecordProblem, reading
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,14 @@ class IncompleteWindow(SourceError):
     """Fewer distinct papers arrived than the API announced, even after retries."""
 
 
+class CountsDisagree(IncompleteWindow):
+    """A second count of part of the window disagrees with what arrived: split, re-ask."""
+
+
+class MalformedRecords(SourceError):
+    """Entries of a window could not be read (raised when the caller keeps no problem list)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FeedPage:
     """One parsed page of results."""
@@ -74,6 +83,12 @@ class FeedPage:
     start: int
     items_per_page: int
     papers: list[Paper]
+    problems: list[RecordProblem] = field(default_factory=list)  # entries that cannot be read
+
+    @property
+    def entries(self) -> int:
+        """Entries on the page, readable or not: each takes one position of the results."""
+        return len(self.papers) + len(self.problems)
 
 
 def api_url() -> str:
@@ -95,12 +110,26 @@ def parse_feed(body: bytes, url: str = "<feed>") -> FeedPage:
     error = _error_message(entries)
     if error is not None:
         raise ApiError(f"arXiv API error for {url}: {error}", url=url)
+    papers: list[Paper] = []
+    problems: list[RecordProblem] = []
+    for entry in entries:
+        try:
+            papers.append(parse_entry(entry))
+        except FieldError as exc:
+            problems.append(RecordProblem(url, _entry_id(entry), exc.field, exc.message))
     return FeedPage(
         total=_int(root, "os:totalResults"),
         start=_int(root, "os:startIndex"),
         items_per_page=_int(root, "os:itemsPerPage"),
-        papers=[parse_entry(e) for e in entries],
+        papers=papers,
+        problems=problems,
     )
+
+
+def _entry_id(entry: etree._Element) -> str:
+    """The id as the entry gives it, version or not: to name an entry that cannot be read."""
+    text = entry.findtext("a:id", default="", namespaces=NS).strip()
+    return text.rsplit("/abs/", 1)[-1]
 
 
 def _parser() -> etree.XMLParser:
@@ -125,28 +154,42 @@ def _error_message(entries: list[etree._Element]) -> str | None:
 
 
 def parse_entry(entry: etree._Element) -> Paper:
-    """One <entry> as the seed collector saw it (see the module docstring)."""
-    abs_url = _text(entry, "a:id")
-    arxiv_id, version = split_id(abs_url.rsplit("/abs/", 1)[-1])
-    if version is None:
-        raise RecordError(f"entry id without a version: {abs_url!r}")
-    published = _timestamp(_text(entry, "a:published"))
-    updated = _timestamp(_text(entry, "a:updated"))
+    """One <entry> as the seed collector saw it (see the module docstring).
+
+    Raises FieldError naming the element that cannot be read.
+    """
+    with reading("id"):
+        abs_url = _text(entry, "a:id")
+        arxiv_id, version = split_id(abs_url.rsplit("/abs/", 1)[-1])
+        if version is None:
+            raise RecordError(f"entry id without a version: {abs_url!r}")
+    with reading("published"):
+        published = _timestamp(_text(entry, "a:published"))
+    with reading("updated"):
+        updated = _timestamp(_text(entry, "a:updated"))
     versions = [Version(1, published)]
     if version > 1:
         versions.append(Version(version, updated))
-    primary = entry.find("arxiv:primary_category", NS)
-    categories = [c.get("term", "") for c in entry.findall("a:category", NS)]
+    with reading("category"):
+        primary = entry.find("arxiv:primary_category", NS)
+        categories = [c.get("term", "") for c in entry.findall("a:category", NS)]
+        main = primary.get("term", "") if primary is not None else categories[0]
+        if not main:
+            raise RecordError("entry without a primary category")
+    with reading("title"):
+        title = collapse(_text(entry, "a:title"))
+    with reading("summary"):
+        abstract = _text(entry, "a:summary").strip()
     return Paper(
         arxiv_id=arxiv_id,
         version=version,
-        title=collapse(_text(entry, "a:title")),
+        title=title,
         authors=[_WHITESPACE.sub(" ", n.strip()) for n in _names(entry)],
         categories=categories,
-        primary_category=primary.get("term", "") if primary is not None else categories[0],
+        primary_category=main,
         published=published,
         updated=updated,
-        abstract=_text(entry, "a:summary").strip(),
+        abstract=abstract,
         comment=_optional(entry, "arxiv:comment"),
         journal_ref=_optional(entry, "arxiv:journal_ref"),
         doi=_optional(entry, "arxiv:doi"),
@@ -186,7 +229,10 @@ def _pdf_link(entry: etree._Element) -> str:
 
 
 def _timestamp(text: str) -> datetime:
-    stamp = datetime.fromisoformat(text.strip())
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RecordError(f"not an ISO 8601 timestamp: {text!r}") from None
     if stamp.tzinfo is None:
         raise RecordError(f"timestamp without a time zone: {text!r}")
     return stamp.astimezone(UTC)
@@ -209,7 +255,7 @@ def fetch_page(
 
     def parse(response: httpx.Response) -> FeedPage:
         page = parse_feed(response.content, str(response.url))
-        if not page.papers and page.start < page.total:
+        if not page.entries and page.start < page.total:
             # arXiv sometimes answers a page that exists with no entries at all.
             raise Retry(f"empty page at start={page.start} of {page.total}")
         return page
@@ -239,6 +285,8 @@ def fetch_window(
     base_url: str | None = None,
     page_size: int = MAX_PAGE,
     max_total: int = MAX_TOTAL,
+    problems: list[RecordProblem] | None = None,
+    verify: bool = True,
 ) -> Iterator[Paper]:
     """Every paper of `category` first submitted in [start, end), once each.
 
@@ -247,11 +295,17 @@ def fetch_window(
     arXiv's query works in whole minutes, so the query covers the minutes around the window
     and papers outside it are dropped here.
 
+    totalResults is one number from one server: with `verify`, one more request counts the
+    window's second half and asks past what arrived of it, and the window is taken as
+    complete only when that second count agrees (CountsDisagree otherwise: split the window
+    and ask again, as `fetch_range` does). Entries that cannot be read are appended to
+    `problems` (with None: MalformedRecords is raised once the rest was yielded).
+
     Raises WindowTooLarge (before yielding anything) when the API reports more than
     `max_total` results; ApiError for the API's error feed; SourceError naming the window
     and URL when retries run out; IncompleteWindow when, after the extra pass, fewer
     distinct papers arrived than announced, or when totalResults changed mid-way. The last
-    three can come after some papers were yielded: the caller fetches the window again
+    ones can come after some papers were yielded: the caller fetches the window again
     (storing is idempotent).
     """
     _check_window(start, end)
@@ -259,9 +313,19 @@ def fetch_window(
     for attempt in range(1 + SHORTFALL_PASSES):
         yield from window.run_pass()
         if window.complete:
-            return
+            break
         log.warning("%s: %s (pass %d)", window.label, window.shortfall, attempt + 1)
-    raise IncompleteWindow(f"{window.label}: {window.shortfall} ({window.query})", url=window.url)
+    else:
+        raise IncompleteWindow(
+            f"{window.label}: {window.shortfall} ({window.query})", url=window.url
+        )
+    if verify:
+        window.verify()
+    if problems is not None:
+        problems.extend(window.problems)
+    elif window.problems:
+        listed = "; ".join(str(p) for p in window.problems)
+        raise MalformedRecords(f"unreadable entries: {listed}", url=window.url)
 
 
 SHORTFALL_PASSES = 1  # extra passes over a window whose pages left papers out
@@ -280,6 +344,8 @@ class _Window:
     max_total: int
     seen: set[str] = field(default_factory=set)
     total: int | None = None
+    arrived: dict[str, datetime] = field(default_factory=dict)  # id -> first-version time
+    problems: list[RecordProblem] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -290,10 +356,14 @@ class _Window:
         return self.base_url or api_url()
 
     @property
-    def query(self) -> str:
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The whole minutes the query covers."""
         lo = _floor_minute(self.start)
-        hi = _floor_minute(self.end - timedelta(microseconds=1)) + _MINUTE
-        return window_query(self.category, lo, hi)
+        return lo, _floor_minute(self.end - timedelta(microseconds=1)) + _MINUTE
+
+    @property
+    def query(self) -> str:
+        return window_query(self.category, *self.bounds)
 
     @property
     def complete(self) -> bool:
@@ -310,14 +380,51 @@ class _Window:
             params = {**base, "start": str(offset), "max_results": str(self.page_size)}
             page = _window_page(self.client, params, self.base_url, self.label)
             self._check_total(page.total)
-            if not page.papers:
+            if not page.entries:
                 return
-            offset += len(page.papers)
+            offset += page.entries
+            for problem in page.problems:
+                # Unreadable, but arrived: it counts towards the total and is reported.
+                key = problem.arxiv_id or f"#{offset}"
+                if key not in self.seen:
+                    self.seen.add(key)
+                    self.problems.append(replace(problem, where=f"window {self.label}"))
             for paper in page.papers:
                 if paper.arxiv_id not in self.seen:
                     self.seen.add(paper.arxiv_id)
+                    self.arrived[paper.arxiv_id] = paper.published
                     if self.start <= paper.published < self.end:
                         yield paper
+
+    def verify(self) -> None:
+        """A second count: the window's second half, asked from just past what arrived of it.
+
+        It must report as many results as arrived there (give or take the unreadable
+        entries, whose dates are unknown) and have nothing beyond them.
+        """
+        lo, hi = self.bounds
+        try:
+            middle = split_window(lo, hi)[1][0]
+        except SourceError:
+            middle = lo  # one minute: the probe covers the whole window
+        have = sum(1 for moment in self.arrived.values() if moment >= middle)
+        params = {
+            "search_query": window_query(self.category, middle, hi),
+            "sortBy": "submittedDate",
+            "sortOrder": "ascending",
+            "start": str(have),
+            "max_results": "1",
+        }
+        page = _window_page(self.client, params, self.base_url, self.label)
+        undated = len(self.problems)
+        if have <= page.total <= have + undated and page.entries <= page.total - have:
+            return
+        raise CountsDisagree(
+            f"{self.label}: the API announced {self.total} results and {len(self.seen)} "
+            f"arrived, but it counts {page.total} from {middle.isoformat()} where {have} "
+            f"arrived ({self.query})",
+            url=self.url,
+        )
 
     def _check_total(self, total: int) -> None:
         if self.total is None:
@@ -352,6 +459,10 @@ def _window_page(
         raise SourceError(f"window {window}: {exc}", url=exc.url, attempts=exc.attempts) from exc
 
 
+# Halvings of a window whose counts disagree before giving up (a month / 2**8: ~3 hours).
+MAX_RECOUNT_SPLITS = 8
+
+
 def fetch_range(
     client: PoliteClient,
     category: str,
@@ -361,13 +472,21 @@ def fetch_range(
     base_url: str | None = None,
     page_size: int = MAX_PAGE,
     max_total: int = MAX_TOTAL,
+    problems: list[RecordProblem] | None = None,
+    verify: bool = True,
 ) -> Iterator[Paper]:
-    """Like fetch_window, but halves any window the API says is too large, oldest first."""
-    pending = [(start, end)]
+    """Like fetch_window, oldest first, but halves any window the API says is too large or
+    whose counts disagree, until each part fits and agrees; each paper is yielded once.
+
+    Raises IncompleteWindow when a part still disagrees after MAX_RECOUNT_SPLITS halvings.
+    """
+    pending = [(start, end, 0)]
+    yielded: set[str] = set()
     while pending:
-        lo, hi = pending.pop()
+        lo, hi, depth = pending.pop()
+        found: list[RecordProblem] = []
         try:
-            yield from fetch_window(
+            for paper in fetch_window(
                 client,
                 category,
                 lo,
@@ -375,10 +494,37 @@ def fetch_range(
                 base_url=base_url,
                 page_size=page_size,
                 max_total=max_total,
-            )
+                problems=found,
+                verify=verify,
+            ):
+                if paper.arxiv_id not in yielded:
+                    yielded.add(paper.arxiv_id)
+                    yield paper
         except WindowTooLarge:
             first, second = split_window(lo, hi)
-            pending.extend([second, first])
+            pending.extend([(*second, depth), (*first, depth)])
+            continue
+        except CountsDisagree as exc:
+            halves = _recount_halves(lo, hi, depth, exc)
+            log.warning("%s; asking again in halves", exc)
+            pending.extend([(*halves[1], depth + 1), (*halves[0], depth + 1)])
+            continue
+        if problems is not None:
+            problems.extend(found)
+        elif found:
+            listed = "; ".join(str(p) for p in found)
+            raise MalformedRecords(f"unreadable entries: {listed}", url=base_url or api_url())
+
+
+def _recount_halves(
+    start: datetime, end: datetime, depth: int, exc: CountsDisagree
+) -> tuple[tuple[datetime, datetime], ...]:
+    if depth >= MAX_RECOUNT_SPLITS:
+        raise IncompleteWindow(f"{exc} (still, after {depth} halvings)", url=exc.url) from exc
+    try:
+        return split_window(start, end)
+    except SourceError:
+        raise IncompleteWindow(f"{exc} (and the window cannot be split)", url=exc.url) from exc
 
 
 def split_window(start: datetime, end: datetime) -> tuple[tuple[datetime, datetime], ...]:

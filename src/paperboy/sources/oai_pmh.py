@@ -31,9 +31,10 @@ from email.utils import parsedate_to_datetime
 import httpx
 from lxml import etree
 
-from paperboy.record import Paper, RecordError, Version
+from paperboy.record import Paper, RecordError, Version, split_id
 from paperboy.sources.arxiv_api import collapse
 from paperboy.sources.http import HttpStatusError, PoliteClient, Retry, SourceError
+from paperboy.sources.problems import FieldError, RecordProblem, reading
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ class OaiError(SourceError):
         self.code = code
 
 
+class IncompleteList(SourceError):
+    """The pages of a list did not account for its records, even when asked again."""
+
+
 class BadResumptionToken(OaiError):
     """The token is unknown or expired; restart the harvest from its from_day."""
 
@@ -72,10 +77,13 @@ class OaiPage:
     complete_list_size: int | None = None
     deleted: list[str] = field(default_factory=list)  # ids whose header says status=deleted
     token: str | None = None  # the token that fetched this page (None for the first)
+    problems: list[RecordProblem] = field(default_factory=list)  # records that cannot be read
 
     @property
     def record_count(self) -> int:
-        return len(self.papers) + len(self.deleted)
+        """Records on the page, deleted and unreadable ones included: each is one of the
+        list's completeListSize."""
+        return len(self.papers) + len(self.deleted) + len(self.problems)
 
 
 def oai_url() -> str:
@@ -111,32 +119,40 @@ def parse_page(body: bytes, url: str = "<oai>") -> OaiPage:
         container = root.find("o:GetRecord", NS)
     if container is None:
         raise Retry("response holds neither ListRecords nor GetRecord")
-    return _page(container)
+    return _page(container, url)
 
 
-def _page(container: etree._Element) -> OaiPage:
+def _page(container: etree._Element, url: str) -> OaiPage:
     papers: list[Paper] = []
     deleted: list[str] = []
+    problems: list[RecordProblem] = []
     for record in container.findall("o:record", NS):
         header = record.find("o:header", NS)
+        identifier = "" if header is None else header.findtext("o:identifier", "", NS)
+        arxiv_id = identifier.strip().removeprefix("oai:arXiv.org:")
         if header is not None and header.get("status") == "deleted":
-            deleted.append(header.findtext("o:identifier", default="", namespaces=NS))
+            deleted.append(arxiv_id)
             continue
         raw = record.find("o:metadata/r:arXivRaw", NS)
         if raw is None:
             raise SourceError(
-                "OAI-PMH record without arXivRaw metadata (use metadataPrefix=arXivRaw)"
+                "OAI-PMH record without arXivRaw metadata (use metadataPrefix=arXivRaw)",
+                url=url,
             )
-        papers.append(parse_arxiv_raw(raw))
+        try:
+            papers.append(parse_arxiv_raw(raw))
+        except FieldError as exc:
+            problems.append(RecordProblem(url, arxiv_id, exc.field, exc.message))
     token_el = container.find("o:resumptionToken", NS)
     if token_el is None:
-        return OaiPage(papers=papers, next_token=None, deleted=deleted)
+        return OaiPage(papers=papers, next_token=None, deleted=deleted, problems=problems)
     return OaiPage(
         papers=papers,
         next_token=(token_el.text or "").strip() or None,
         cursor=_optional_int(token_el.get("cursor")),
         complete_list_size=_optional_int(token_el.get("completeListSize")),
         deleted=deleted,
+        problems=problems,
     )
 
 
@@ -145,14 +161,22 @@ def _optional_int(value: str | None) -> int | None:
 
 
 def parse_arxiv_raw(raw: etree._Element) -> Paper:
-    """One <arXivRaw> element as a Paper with every version and its date."""
-    arxiv_id = _raw_text(raw, "id").strip()
-    dated = sorted(_versions(raw))
-    if not dated:
-        raise RecordError(f"{arxiv_id}: arXivRaw record without <version>")
-    own = _raw_text(raw, "categories").split()
-    if not own:
-        raise RecordError(f"{arxiv_id}: arXivRaw record without categories")
+    """One <arXivRaw> element as a Paper with every version and its date.
+
+    Raises FieldError naming the element that cannot be read.
+    """
+    with reading("id"):
+        arxiv_id, suffix = split_id(_raw_text(raw, "id"))
+        if suffix is not None:
+            raise RecordError(f"arXivRaw id with a version: {_raw_text(raw, 'id')!r}")
+    with reading("version"):
+        dated = sorted(_versions(raw))
+        if not dated:
+            raise RecordError(f"{arxiv_id}: arXivRaw record without <version>")
+    with reading("categories"):
+        own = _raw_text(raw, "categories").split()
+        if not own:
+            raise RecordError(f"{arxiv_id}: arXivRaw record without categories")
     return Paper(
         arxiv_id=arxiv_id,
         version=dated[-1][0],
@@ -260,6 +284,7 @@ def fetch_page(
         complete_list_size=page.complete_list_size,
         deleted=page.deleted,
         token=token,
+        problems=page.problems,
     )
 
 
@@ -271,6 +296,9 @@ def _oai_error(exc: HttpStatusError) -> SourceError:
     except (Retry, RecordError):
         pass
     return exc
+
+
+PAGE_RETRIES = 3  # asks of one page whose records do not add up, before giving up
 
 
 def list_pages(
@@ -286,8 +314,13 @@ def list_pages(
     """ListRecords page by page; with resumption_token, continue a harvest from there.
 
     Store each page's papers, then persist `page.next_token` (None: harvest complete).
-    Raises BadResumptionToken for an expired/unknown token, OaiError for other OAI errors
-    and SourceError when retries run out.
+    A page is handed over only once its records are accounted for: the next page's cursor
+    must start where it ends (so a page is held until its successor arrives), the last
+    page must end at completeListSize, and a page with a token must hold records. A page
+    that fails this is asked again from the same token (a first page: the request again,
+    which restarts the list), PAGE_RETRIES times, then IncompleteList names the list.
+    Raises BadResumptionToken for an expired/unknown token (also when replaying one),
+    OaiError for other OAI errors and SourceError when retries run out.
     """
     if resumption_token is not None:
         params = {"verb": "ListRecords", "resumptionToken": resumption_token}
@@ -299,16 +332,74 @@ def list_pages(
             params["from"] = from_day.isoformat()
         if until_day is not None:
             params["until"] = until_day.isoformat()
-    seen = 0
-    while True:
-        page = fetch_page(client, params, base_url=base_url)
-        if resumption_token is None and page.cursor is not None and page.cursor != seen:
-            log.warning("OAI cursor %d but %d records seen so far", page.cursor, seen)
-        seen += page.record_count
-        yield page
-        if page.next_token is None:
-            return
-        params = {"verb": "ListRecords", "resumptionToken": page.next_token}
+    chain = _Chain(client, base_url, params, 0 if resumption_token is None else None)
+    yield from chain.pages()
+
+
+@dataclass
+class _Chain:
+    """A list's pages being fetched, each checked against the counts of the next."""
+
+    client: PoliteClient
+    base_url: str | None
+    params: dict[str, str]  # the request for the page to come
+    position: int | None  # records of the list before the page to come, when known
+    held: OaiPage | None = None  # fetched, waiting for its successor to confirm it
+    held_params: dict[str, str] = field(default_factory=dict)
+    held_position: int | None = None
+    failures: int = 0
+
+    def pages(self) -> Iterator[OaiPage]:
+        first = dict(self.params)
+        while True:
+            page = fetch_page(self.client, self.params, base_url=self.base_url)
+            trouble = self._trouble(page)
+            if trouble is not None:
+                self._ask_again(trouble, first)
+                continue
+            if self.held is not None:
+                yield self.held
+            self.failures = 0
+            here = page.cursor if page.cursor is not None else self.position
+            if page.next_token is None:
+                yield page
+                return
+            self.held, self.held_params, self.held_position = page, self.params, here
+            self.position = None if here is None else here + page.record_count
+            self.params = {"verb": "ListRecords", "resumptionToken": page.next_token}
+
+    def _trouble(self, page: OaiPage) -> tuple[str, bool] | None:
+        """What does not add up, and whether the held page is the one to ask again."""
+        if page.cursor is not None and self.position is not None and page.cursor != self.position:
+            return (
+                f"a page starts at record {page.cursor} but {self.position} came before it",
+                self.held is not None,
+            )
+        if page.next_token is not None and page.record_count == 0:
+            return "a page with a resumption token holds no records", False
+        size, cursor = page.complete_list_size, page.cursor
+        ended = None if cursor is None else cursor + page.record_count
+        if page.next_token is None and size is not None and ended is not None and ended != size:
+            return f"the list ends after {ended} records, not completeListSize {size}", False
+        return None
+
+    def _ask_again(self, trouble: tuple[str, bool], first: dict[str, str]) -> None:
+        message, held_is_short = trouble
+        self.failures += 1
+        url = self.base_url or oai_url()
+        where = f"OAI-PMH list {_describe(first)} at {url}"
+        if self.failures > PAGE_RETRIES:
+            raise IncompleteList(
+                f"{where}: {message}, still after asking {PAGE_RETRIES} more times", url=url
+            )
+        log.warning("%s: %s; asking again", where, message)
+        if held_is_short and self.held is not None:
+            self.params, self.position = self.held_params, self.held_position
+            self.held = None
+
+
+def _describe(params: dict[str, str]) -> str:
+    return " ".join(f"{k}={v}" for k, v in params.items() if k != "verb")
 
 
 def list_records(

@@ -70,7 +70,12 @@ def fetch_feed(
     url = feed_url(categories, atom=atom, base_url=base_url)
 
     def parse(response: httpx.Response) -> list[FeedItem]:
-        return parse_feed(response.content)
+        try:
+            return parse_feed(response.content)
+        except ValueError as exc:  # RecordError included
+            # The feed is today's listing as a whole: recording it without an item would
+            # record a wrong listing, so the feed fails, naming the item.
+            raise SourceError(f"{url}: unreadable feed item: {exc}", url=url) from None
 
     try:
         return client.fetch(url, parse)
@@ -176,5 +181,8 @@ def _rfc822(text: str) -> datetime:
 
 
 def _iso(text: str) -> datetime:
-    stamp = datetime.fromisoformat(text.strip())
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RecordError(f"not an ISO 8601 timestamp: {text!r}") from None
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)

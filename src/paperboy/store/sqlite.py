@@ -441,6 +441,18 @@ class SQLiteStore:
         else:
             self.conn.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
 
+    def mark_deleted(self, arxiv_ids: Iterable[str], source: str) -> None:
+        """Remember that a source lists these papers as deleted; stored copies stay."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO state VALUES (?, ?)",
+            ((f"deleted:{i}", source) for i in arxiv_ids),
+        )
+
+    def deleted_ids(self) -> dict[str, str]:
+        """Papers a source listed as deleted -> that source."""
+        rows = self.conn.execute("SELECT key, value FROM state WHERE key LIKE 'deleted:%'")
+        return {str(k).removeprefix("deleted:"): str(v) for k, v in rows}
+
 
 # ---------------------------------------------------------------- row conversion
 
