@@ -113,8 +113,7 @@ def _export_json(
     if str(out) == "-":
         return export.write_json_lines(s, sys.stdout, category, start, end)
     target = out / "papers.jsonl" if out.is_dir() else out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8") as stream:
+    with export.atomic_file(target) as stream:  # a killed export leaves no partial file
         return export.write_json_lines(s, stream, category, start, end)
 
 
