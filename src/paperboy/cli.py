@@ -70,7 +70,7 @@ def import_(
     files = list(importer.iter_files(paths))
     with store() as s, Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
-        report = importer.import_paths(s, files, on_file=lambda _: progress.advance(task))
+        report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
     typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)
