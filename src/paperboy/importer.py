@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -188,8 +189,9 @@ def _problem(report: ImportReport | None, path: Path, reason: str) -> None:
 # (a savepoint), but one commit per batch instead of per file makes the full-text index
 # flush far less often. A crash loses at most the uncommitted batch, never part of a file.
 BATCH_PAPERS = 20_000
-# … and at most about this long, so that another writer never waits long for the lock.
-BATCH_SECONDS = 1.0
+# … and of about this long a read or write, so that another writer never waits long for the
+# write lock.
+BATCH_SECONDS = 0.5
 
 
 @dataclass(slots=True)
@@ -218,24 +220,34 @@ def import_paths(
     # One file at a time: memory stays flat however large the input is. (A reading thread
     # was tried: contention for the GIL made it slower than this.)
     digests = (d for path in iter_files(paths, report) for d in read_digests(path))
-    done = False
-    while not done:
+    pending: deque[Digest] = deque()
+    while pending or (pending := deque(_next_batch(digests))):
+        # Files are read and parsed before the write lock is taken, and a transaction stops
+        # taking files after BATCH_SECONDS of writing: the lock is held briefly, and another
+        # writer waiting for it gets in between two batches.
         with store.transaction():
-            start, began = report.paper_count(), time.monotonic()
-            while (
-                report.paper_count() - start < BATCH_PAPERS
-                and time.monotonic() - began < BATCH_SECONDS
-            ):
-                digest = next(digests, None)
-                if digest is None:
-                    done = True
-                    break
+            began = time.monotonic()
+            while pending and time.monotonic() - began < BATCH_SECONDS:
+                digest = pending.popleft()
                 load(store, digest, report)
                 if on_file is not None and not digest.part:
                     on_file(digest.path)
     if date_announcements and report.id_months:
         refresh_announcements(store, report.id_months)
     return report
+
+
+def _next_batch(digests: Iterator[Digest]) -> list[Digest]:
+    """The next digests, up to BATCH_PAPERS papers or BATCH_SECONDS of reading."""
+    batch: list[Digest] = []
+    papers, began = 0, time.monotonic()
+    while papers < BATCH_PAPERS and time.monotonic() - began < BATCH_SECONDS:
+        digest = next(digests, None)
+        if digest is None:
+            break
+        batch.append(digest)
+        papers += len(digest.papers or ()) + len(digest.listing.entries if digest.listing else ())
+    return batch
 
 
 def read_digests(path: Path) -> Iterator[Digest]:
