@@ -115,7 +115,9 @@ def iter_files(paths: Iterable[str | Path], report: ImportReport | None = None) 
         if stat.S_ISDIR(mode):
             found = yield from _walk(p, report, [_key(p)])
             if not found:
-                _problem(report, p, "no digest files here (*.md named by day, *.txt, *.jsonl)")
+                _problem(
+                    report, p, "no digest files here (*.md named by day, *.txt, *.jsonl, *.json)"
+                )
         elif stat.S_ISREG(mode):
             yield p
         else:
@@ -123,13 +125,14 @@ def iter_files(paths: Iterable[str | Path], report: ImportReport | None = None) 
 
 
 def is_digest_name(name: str) -> bool:
-    """Names digests have: day files and listings (…YYYYMMDD.md), seeds (*.txt), JSON lines."""
+    """Names digests have: day files and listings (…YYYYMMDD.md), seeds (*.txt), JSON lines
+    (*.jsonl, *.json)."""
     if name.startswith("."):
         return False
     stem, _, suffix = name.rpartition(".")
     if suffix == "md":
         return _DAY_IN_NAME.search(stem) is not None
-    return suffix in ("txt", "jsonl")
+    return suffix in ("txt", "jsonl", "json")
 
 
 _DAY_IN_NAME = re.compile(r"(?<!\d)\d{8}(?!\d)")
@@ -251,11 +254,21 @@ def _next_batch(digests: Iterator[Digest]) -> list[Digest]:
 
 
 def read_digests(path: Path) -> Iterator[Digest]:
-    """A file as the units it loads in: one for a digest, a day at a time for JSON lines."""
-    if path.suffix == ".jsonl":
+    """A file as the units it loads in: one for a digest, a day at a time for JSON lines
+    (known by their first character, whatever the file is called)."""
+    if _first_char(path) == "{":
         yield from read_json_lines(path)
     else:
         yield read_digest(path)
+
+
+def _first_char(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4)
+    except OSError:
+        return ""  # read_digest reports it
+    return head.removeprefix(b"\xef\xbb\xbf")[:1].decode("latin-1")
 
 
 def read_digest(path: Path) -> Digest:
