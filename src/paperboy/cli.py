@@ -16,7 +16,7 @@ from paperboy import config, export, harvest, importer, listings
 from paperboy.announce import announcement_days
 from paperboy.record import id_month
 from paperboy.sources import PoliteClient, SourceError
-from paperboy.store import SQLiteStore, default_db_path, open_store
+from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
 from paperboy.update import run_update
 
 app = typer.Typer(
@@ -68,9 +68,12 @@ def import_(
     if missing:
         raise fail(f"no such file or directory: {', '.join(missing)}")
     files = list(importer.iter_files(paths))
-    with store() as s, Progress(console=console, transient=True) as progress:
-        task = progress.add_task("importing", total=len(files))
-        report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
+    try:
+        with store() as s, Progress(console=console, transient=True) as progress:
+            task = progress.add_task("importing", total=len(files))
+            report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
+    except StoreBusyError as exc:
+        raise fail(str(exc)) from None
     typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from paperboy.store import SQLiteStore, StoreBusyError
 from paperboy.store.schema import SCHEMA_VERSION
 
 # Run in a child: wait until the wall clock reaches argv[2], so the children start together.
@@ -125,3 +126,18 @@ def test_an_update_heavy_import_holds_the_write_lock_briefly(
     assert probe.returncode == 0, probe_err
     print(f"update-heavy import: {took:.1f} s, longest wait of another writer {longest.strip()} s")
     assert float(longest) < 3.0
+
+
+def test_a_writer_that_waited_too_long_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    holder = _child(HOLD, str(db), "6")
+    assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+    with SQLiteStore(db, lock_wait=2.5) as store:
+        began = time.monotonic()
+        busy = pytest.raises(StoreBusyError, match=r"held the write lock for over 2.5 s")
+        with busy, store.transaction():
+            store.set_state("late", "yes")
+        assert 2.4 < time.monotonic() - began < 5
+        holder.communicate(timeout=60)
+        assert store.get_state("late") is None
+        assert store.get_state("holder") == "busy"
