@@ -195,6 +195,7 @@ BATCH_PAPERS = 20_000
 # … and of about this long a read or write, so that another writer never waits long for the
 # write lock.
 BATCH_SECONDS = 0.5
+LOCK_GAP = 0.11
 
 
 @dataclass(slots=True)
@@ -235,6 +236,10 @@ def import_paths(
                 load(store, digest, report)
                 if on_file is not None and not digest.part:
                     on_file(digest.path)
+        if pending:
+            # SQLite's waiting writers poll (at most 100 ms apart), they do not queue: taking
+            # the lock again at once would starve them, so leave it free for one poll.
+            time.sleep(LOCK_GAP)
     if date_announcements and report.id_months:
         refresh_announcements(store, report.id_months)
     return report

@@ -125,7 +125,7 @@ def test_an_update_heavy_import_holds_the_write_lock_briefly(
     assert "papers: 0 new, 14868 updated" in out
     assert probe.returncode == 0, probe_err
     print(f"update-heavy import: {took:.1f} s, longest wait of another writer {longest.strip()} s")
-    assert float(longest) < 3.0
+    assert float(longest) < 2.0  # today: 4.3-4.5 s
 
 
 def test_a_writer_that_waited_too_long_says_so_and_writes_nothing(tmp_path: Path) -> None:
