@@ -168,3 +168,33 @@ def test_listing_command_reads_a_day_from_the_store(
     # With the listing itself imported, its own text comes back byte for byte.
     ok(db, "import", str(seeds / SEED_004))
     assert ok(db, "listing", "--date", "2022-01-03", "--markdown") == seed
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "day"),
+    [
+        ("cs.CV/2021/07/20210731.md", "on 2021-07-31", "2021-07-32"),
+        ("listing.md", "--Mon, 3 Jan 2022", "Tue, 30 Feb 2021"),
+    ],
+)  # the day replaces the header's date
+def test_a_file_headed_with_an_impossible_day_is_rejected_and_the_rest_imported(
+    tmp_path: Path, data_2021: Path, seeds: Path, name: str, header: str, day: str
+) -> None:
+    db, src = tmp_path / "p.db", tmp_path / "in"
+    shutil.copytree(data_2021 / "cs.CV/2021/07", src / "cs.CV/2021/07")
+    origin = seeds / SEED_004 if name == "listing.md" else data_2021 / name
+    target = src / ("cs.CV-20220103.md" if name == "listing.md" else name)
+    bad = header[:2] + day if name == "listing.md" else "on " + day
+    target.write_text(origin.read_text(encoding="utf-8").replace(header, bad, 1), "utf-8")
+    done = paperboy(db, "import", str(src))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"rejected {target}: line 1: no such day: '{day}'" in done.stdout
+    files = 31 if name == "listing.md" else 30
+    assert f"files: {files} imported, 1 rejected" in done.stdout
+    july = sum(
+        (data_2021 / "cs.CV/2021/07" / f.name).read_text("utf-8").count("\n### ")
+        for f in (data_2021 / "cs.CV/2021/07").iterdir()
+        if name == "listing.md" or f.name != "20210731.md"
+    )
+    assert f"papers: {july} new" in done.stdout

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from paperboy.textfix import is_degraded_copy, repair
+import pytest
+from lxml import etree
+
+from paperboy.textfix import is_degraded_copy, repair, xml_safe
 
 
 def test_repairs_latin1_mojibake() -> None:
@@ -26,3 +29,14 @@ def test_recognises_mojibake_of_a_clean_text() -> None:
     assert not is_degraded_copy(clean, clean)
     assert not is_degraded_copy("Vladimir Risojevic, Vladan Stojnic and Gul Varol", clean)
     assert not is_degraded_copy(clean, "Vladimir RisojeviÄ, Vladan StojniÄ and GÃ¼l Varol")
+
+
+def test_xml_safe_removes_only_what_xml_cannot_carry() -> None:
+    kept = "tab\tnewline\nreturn\r é “q” ﬁ \ufe0f \U0001f600 \ufdcf \ufff0 \U0010fffd"
+    assert xml_safe(kept) == kept
+    etree.Element("x").text = kept  # lxml takes all of it
+    bad = "\x00\x01\x08\x0b\x0c\x0e\x1f\ud800\udfff\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff"
+    assert xml_safe("a" + bad + "b") == "ab"
+    for c in "\x00\x01\x1f\ufffe\uffff":  # what lxml (feeds, the site) refuses
+        with pytest.raises(ValueError, match="XML compatible"):
+            etree.Element("x").text = c

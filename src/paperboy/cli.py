@@ -16,7 +16,7 @@ from paperboy import config, export, harvest, importer, listings, taxonomy
 from paperboy.announce import announcement_days
 from paperboy.record import id_month
 from paperboy.sources import PoliteClient, SourceError
-from paperboy.store import SQLiteStore, default_db_path, open_store
+from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
 from paperboy.update import run_update
 
 app = typer.Typer(
@@ -100,9 +100,12 @@ def import_(
     if missing:
         raise fail(f"no such file or directory: {', '.join(missing)}")
     files = list(importer.iter_files(paths))
-    with store() as s, Progress(console=console, transient=True) as progress:
-        task = progress.add_task("importing", total=len(files))
-        report = importer.import_paths(s, files, on_file=lambda _: progress.advance(task))
+    try:
+        with store() as s, Progress(console=console, transient=True) as progress:
+            task = progress.add_task("importing", total=len(files))
+            report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
+    except StoreBusyError as exc:
+        raise fail(str(exc)) from None
     typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)
@@ -144,8 +147,7 @@ def _export_json(
     if str(out) == "-":
         return export.write_json_lines(s, sys.stdout, category, start, end)
     target = out / "papers.jsonl" if out.is_dir() else out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8") as stream:
+    with export.atomic_file(target) as stream:  # a killed export leaves no partial file
         return export.write_json_lines(s, stream, category, start, end)
 
 

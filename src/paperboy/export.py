@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import chain, groupby
@@ -82,11 +85,41 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+        pass
+    with atomic_file(path, "wb") as stream:
+        stream.write(data)
     return True
+
+
+@contextmanager
+def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """A stream whose content becomes `path` only once the block ends without error.
+
+    It is written to a temporary file of a name no other writer uses (two exports into one
+    folder never collide) and renamed over `path` at the end: a reader, or a run killed
+    halfway, sees the old file or the whole new one, never a part. On an error the
+    temporary file is removed; after a kill it remains as a dot-file ending in .tmp.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with open(fd, mode, encoding=encoding) as stream:
+            yield stream
+        os.chmod(name, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once: setting it to read it is not thread-safe
 
 
 def paper_json(store: SQLiteStore, paper: Paper) -> dict[str, Any]:

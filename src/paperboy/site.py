@@ -10,7 +10,6 @@ are not rewritten, so a daily rebuild uploads only what changed.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -86,14 +85,10 @@ def write_site(
 
 
 def _copy_static(out: Path) -> None:
-    target = out / "static"
-    target.mkdir(parents=True, exist_ok=True)
     for f in pages.STATIC.iterdir():
-        if f.is_file() and (
-            not (target / f.name).exists() or (target / f.name).read_bytes() != f.read_bytes()
-        ):
-            shutil.copyfile(f, target / f.name)
-    (out / ".nojekyll").touch()  # serve paths as they are on GitHub Pages
+        if f.is_file():
+            write_if_changed(out / "static" / f.name, f.read_bytes())
+    write_if_changed(out / ".nojekyll", b"")  # serve paths as they are on GitHub Pages
 
 
 def _write_category(store: SQLiteStore, w: _Writer, category: str, base_url: str) -> None:

@@ -13,6 +13,30 @@ import ftfy
 from ftfy.badness import is_bad
 
 _C1 = re.compile("[\u0080-\u009f]")
+# What XML 1.0 cannot carry (every view writes XML or HTML from stored text): C0 controls but
+# tab, newline and carriage return; surrogates (only a JSON escape can make one); and
+# Unicode's non-characters, U+FDD0–U+FDEF and the last two code points of every plane.
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
+
+
+# Everything outside these ranges is a candidate: a quick first look (the exact class above
+# is slow on long texts) that clean text, nearly all of it, passes at once.
+_SUSPECT = re.compile("[^\t\n\r -\ud7ff\ue000-\ufdcf]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML cannot carry (see _NOT_XML); others untouched."""
+    if _SUSPECT.search(text) is None:
+        return text
+    return _NOT_XML.sub("", text)
+
+
 _LOST_BYTE = re.compile(r"(?<=[a-z])[ÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑ](?=[\s,.;:)\]]|$)")
 
 

@@ -122,3 +122,84 @@ def _break(raw: str, what: str) -> str:
         return head + "abs/2103.\n" + rest.split("\n", 1)[1]
     stamp = raw.split("- **Published**: ", 1)[1].split("\n", 1)[0]
     return raw.replace(stamp, stamp[:19], 1)
+
+
+# ---------------------------------------------------------------- impossible values (issue 9.6)
+
+
+def test_an_impossible_day_in_the_header_names_the_file_and_line(data_2021: Path) -> None:
+    raw = (data_2021 / "cs.CV/2021/07/20210731.md").read_text(encoding="utf-8")
+    bad = raw.replace("on 2021-07-31", "on 2021-07-32", 1)
+    with pytest.raises(FormatError) as err:
+        collector.parse(bad, "day.md")
+    assert str(err.value) == "day.md:1: no such day: '2021-07-32'"
+
+
+# ---------------------------------------------------------------- exact round trips (issue 9.7)
+
+# A real upstream category line (TTXS123OK/CVPapers): the submitter's MSC class text
+# '68T05, cs.LG, cs.AI, cs.CV, cs.NE, stat.ML' is one term; the collector bolds whole terms
+# equal to the primary, so its 'cs.AI' stays plain.
+REPEATED_PRIMARY = "**cs.AI**, cs.CV, cs.LG, cs.NE, 68T05, cs.LG, cs.AI, cs.CV, cs.NE, stat.ML"
+
+
+def _with_field(raw: str, name: str, value: str) -> str:
+    """raw with the first paper's `name` field set to `value`."""
+    head, rest = raw.split(f"- **{name}**: ", 1)
+    return head + f"- **{name}**: " + value + "\n" + rest.split("\n", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        REPEATED_PRIMARY,
+        "cs.AI, **cs.AI**, cs.CV",  # a plain occurrence before the bold one
+        "**cs.AI**, cs.CV, **cs.AI**",  # every occurrence bold (an older paperboy's writing)
+        "**cs.CV**, **cs.LG**",  # a bold term that is not the primary
+        "**cs.CV**, cs.LG, cs.CV, cs.CV",
+    ],
+)
+def test_the_category_line_comes_back_as_the_source_gave_it(data_2021: Path, line: str) -> None:
+    raw = _with_field(
+        (data_2021 / "cs.CV/2021/12/20211231.md").read_text("utf-8"), "Categories", line
+    )
+    day = collector.parse(raw)
+    assert collector.render_day(day.category, day.day, day.papers) == raw
+
+
+def test_a_repeated_primary_is_still_the_primary_and_its_categories_are_kept(
+    data_2021: Path,
+) -> None:
+    raw = _with_field(
+        (data_2021 / "cs.CV/2021/12/20211231.md").read_text("utf-8"), "Categories", REPEATED_PRIMARY
+    )
+    paper = collector.parse(raw).papers[0]
+    assert paper.primary_category == "cs.AI"
+    assert paper.categories[:4] == ["cs.AI", "cs.CV", "cs.LG", "cs.NE"]
+    assert ", ".join(paper.categories) == REPEATED_PRIMARY.replace("**", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("Published", "2021-12-31T00:01:56+00:00", "Published: not in the form"),
+        ("Updated", "2021-12-31 00:01:56.000000+00:00", "Updated: not in the form"),
+        ("Categories", "**cs.CV**, cs.LG,", "Categories: ends in ','"),
+        ("Summary", "An abstract\n  on two lines.", "Summary: continuation lines"),
+    ],
+)
+def test_what_the_writer_could_not_give_back_is_refused_by_line(
+    data_2021: Path, name: str, value: str, message: str
+) -> None:
+    raw = (data_2021 / "cs.CV/2021/12/20211231.md").read_text("utf-8")
+    bad = _with_field(raw, name, value)
+    line = bad.split("\n").index(f"- **{name}**: " + value.split("\n")[0]) + 1
+    with pytest.raises(FormatError) as err:
+        collector.parse(bad, "day.md")
+    assert str(err.value).startswith(f"day.md:{line}: {message}")
+
+
+def test_a_utf8_bom_is_accepted(tmp_path: Path, data_2021: Path) -> None:
+    src = data_2021 / "cs.CV/2021/12/20211231.md"
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf" + src.read_bytes())
+    assert collector.read_file(tmp_path / "bom.md").papers == collector.read_file(src).papers

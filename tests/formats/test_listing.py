@@ -46,3 +46,19 @@ def test_malformed_listing_names_the_line(text: str, line: int) -> None:
     with pytest.raises(FormatError) as err:
         listing.parse(text, "l.md")
     assert err.value.line == line
+
+
+def test_an_impossible_day_in_the_header_names_the_file_and_line(seeds: Path) -> None:
+    raw = (seeds / SEED_004).read_text(encoding="utf-8")
+    bad = raw.replace("--Mon, 3 Jan 2022", "--Tue, 30 Feb 2021", 1)
+    with pytest.raises(FormatError) as err:
+        listing.parse(bad, "day.md")
+    assert str(err.value) == "day.md:1: no such day: 'Tue, 30 Feb 2021'"
+
+
+def test_an_entry_whose_id_is_not_an_arxiv_id_names_its_line(seeds: Path) -> None:
+    raw = (seeds / SEED_004).read_text(encoding="utf-8")
+    bad = raw.replace("pdf/2112.15589.pdf", "pdf/not-an-id.pdf", 1)
+    with pytest.raises(FormatError) as err:
+        listing.parse(bad, "day.md")
+    assert str(err.value).startswith("day.md:2: not an arXiv identifier")

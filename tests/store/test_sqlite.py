@@ -97,9 +97,7 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
         open_store(db)
 
 
-def test_a_day_range_of_a_category_holds_that_range_only(
-    tmp_path: Path, data_2021: Path
-) -> None:
+def test_a_day_range_of_a_category_holds_that_range_only(tmp_path: Path, data_2021: Path) -> None:
     with open_store(tmp_path / "p.db") as store:
         for name in ("20211229.md", "20211230.md", "20211231.md"):
             store.upsert(collector.read_file(data_2021 / "cs.CV/2021/12" / name).papers, "t")

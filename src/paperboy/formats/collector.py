@@ -78,11 +78,15 @@ def parse(text: str, path: str | Path = "<text>") -> DayFile:
     head = HEADER.match(lines[0])
     if head is None:
         raise FormatError(path, 1, "expected '# Arxiv Papers in <category> on YYYY-MM-DD'")
+    try:
+        day = date.fromisoformat(head.group("day"))
+    except ValueError:
+        raise FormatError(path, 1, f"no such day: {head.group('day')!r}") from None
     body_start = len(lines[0]) + 1
     papers = _parse_fast(text, body_start, path)
     if papers is None:
         papers = _parse_lines(lines, path)
-    return DayFile(head.group("cat"), date.fromisoformat(head.group("day")), papers)
+    return DayFile(head.group("cat"), day, papers)
 
 
 def _parse_fast(text: str, pos: int, path: str | Path) -> list[Paper] | None:
@@ -161,26 +165,63 @@ def _paper_from_fields(title: str, v: dict[str, str]) -> Paper:
     link = _PDF_LINK.match(v["Links"])
     if link is None:
         raise _FieldError("Links", f"not '[PDF](url)': {v['Links']!r}")
-    terms = v["Categories"].split(", ")
-    primary = [t[2:-2] for t in terms if len(t) > 4 and t.startswith("**") and t.endswith("**")]
-    if not primary:
-        raise _FieldError("Categories", f"no primary (bold) category in {v['Categories']!r}")
-    return Paper(
-        arxiv_id=arxiv_id,
-        version=version,
-        title=title,
-        authors=v["Authors"].split(", ") if v["Authors"] else [],
-        categories=[primary[0] if t == f"**{primary[0]}**" else t for t in terms],
-        primary_category=primary[0],
-        published=_timestamp(v["Published"], "Published"),
-        updated=_timestamp(v["Updated"], "Updated"),
-        abstract=v["Summary"],
-        comment=_none(v["Comment"]),
-        journal_ref=_none(v["Journal"]),
-        doi=_none(v["DOI"]),
-        abs_url=abs_url,
-        pdf_url=link.group("url"),
-    )
+    categories, primary = _categories(v["Categories"])
+    if "\n" in v["Summary"]:
+        # The writer puts an abstract on one line, as the collector does.
+        raise _FieldError("Summary", "continuation lines: the summary is one line in this format")
+    try:
+        return Paper(
+            arxiv_id=arxiv_id,
+            version=version,
+            title=title,
+            authors=v["Authors"].split(", ") if v["Authors"] else [],
+            categories=categories,
+            primary_category=primary,
+            published=_timestamp(v["Published"], "Published"),
+            updated=_timestamp(v["Updated"], "Updated"),
+            abstract=v["Summary"],
+            comment=_none(v["Comment"]),
+            journal_ref=_none(v["Journal"]),
+            doi=_none(v["DOI"]),
+            abs_url=abs_url,
+            pdf_url=link.group("url"),
+        )
+    except RecordError as exc:  # the record's own checks (an impossible id, …)
+        raise _FieldError("Arxiv ID", str(exc)) from None
+
+
+def _categories(line: str) -> tuple[list[str], str]:
+    """The terms and the primary category of a Categories line, such that the writer gives
+    the line back as it is.
+
+    The collector bolds every whole term equal to the primary. A term can itself hold ", "
+    (an MSC/ACM class text such as '68T05, cs.LG, cs.AI'), so a piece equal to the primary
+    but not bold is part of a longer term: it stays joined to its neighbour, and the writer,
+    bolding whole terms only, leaves it plain.
+    """
+    if line.endswith((",", " ")):
+        raise _FieldError("Categories", f"ends in {line[-1]!r}, which the writer strips")
+    pieces = line.split(", ")
+    bold = next((p for p in pieces if len(p) > 4 and p.startswith("**") and p.endswith("**")), None)
+    if bold is None:
+        raise _FieldError("Categories", f"no primary (bold) category in {line!r}")
+    primary = bold[2:-2]
+    groups: list[list[str]] = []
+    glue = False  # the next piece belongs to the group before it
+    for piece in pieces:
+        if piece == primary:
+            if groups:
+                groups[-1].append(piece)
+            else:
+                groups.append([piece])
+                glue = True
+        elif glue:
+            groups[-1].append(piece)
+            glue = False
+        else:
+            groups.append([piece])
+    terms = [primary if group == [bold] else ", ".join(group) for group in groups]
+    return terms, primary
 
 
 def _timestamp(text: str, name: str) -> datetime:
@@ -190,12 +231,14 @@ def _timestamp(text: str, name: str) -> datetime:
         raise _FieldError(name, f"not a timestamp: {text!r}") from None
     if stamp.tzinfo is None:
         raise _FieldError(name, f"no time zone in {text!r}")
+    if str(stamp) != text:  # the writer writes str(stamp): another spelling would not come back
+        raise _FieldError(name, f"not in the form 'YYYY-MM-DD HH:MM:SS+00:00': {text!r}")
     return stamp
 
 
 def read_file(path: str | Path) -> DayFile:
     p = Path(path)
-    return parse(p.read_text(encoding="utf-8"), p)
+    return parse(p.read_text(encoding="utf-8-sig"), p)
 
 
 # ---------------------------------------------------------------- writing

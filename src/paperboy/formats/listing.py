@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from paperboy.formats.collector import FormatError
+from paperboy.record import RecordError, split_id
 
 HEADER = re.compile(r"^# ArXiv (?P<cat>\S+) --(?P<day>\w{3}, \d{1,2} \w{3} \d{4})$")
 _ENTRY = re.compile(
@@ -50,7 +51,10 @@ def parse(text: str, path: str | Path = "<text>") -> ListingFile:
     head = HEADER.match(lines[0])
     if head is None:
         raise FormatError(path, 1, "expected '# ArXiv <category> --Day, D Mon YYYY'")
-    day = datetime.strptime(head.group("day"), "%a, %d %b %Y").date()
+    try:
+        day = datetime.strptime(head.group("day"), "%a, %d %b %Y").date()
+    except ValueError:
+        raise FormatError(path, 1, f"no such day: {head.group('day')!r}") from None
     if header_day(day) != head.group("day"):
         raise FormatError(path, 1, f"weekday does not match the date in {head.group('day')!r}")
     raw: list[tuple[str, str, str]] = []
@@ -72,7 +76,13 @@ def parse(text: str, path: str | Path = "<text>") -> ListingFile:
         abstract = _ABSTRACT.match(lines[i + 1]) if i + 1 < len(lines) else None
         if abstract is None:
             raise FormatError(path, i + 2, "expected '>  <abstract>' followed by six spaces")
-        raw.append((entry.group("id"), entry.group("title"), abstract.group("abstract")))
+        try:
+            arxiv_id, version = split_id(entry.group("id"))
+        except RecordError as exc:
+            raise FormatError(path, i + 1, str(exc)) from None
+        if version is not None or arxiv_id != entry.group("id"):
+            raise FormatError(path, i + 1, f"expected an id without version: {entry.group('id')!r}")
+        raw.append((arxiv_id, entry.group("title"), abstract.group("abstract")))
         i += 2
     return ListingFile(head.group("cat"), day, _with_sections(raw))
 
@@ -111,4 +121,4 @@ def listing_path(category: str, day: date) -> Path:
 
 def read_file(path: str | Path) -> ListingFile:
     p = Path(path)
-    return parse(p.read_text(encoding="utf-8"), p)
+    return parse(p.read_text(encoding="utf-8-sig"), p)

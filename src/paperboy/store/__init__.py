@@ -6,11 +6,18 @@ import os
 from pathlib import Path
 
 from paperboy.config import data_dir
-from paperboy.store.sqlite import ListingEntry, SQLiteStore, UpsertResult, is_category
+from paperboy.store.sqlite import (
+    ListingEntry,
+    SQLiteStore,
+    StoreBusyError,
+    UpsertResult,
+    is_category,
+)
 
 __all__ = [
     "ListingEntry",
     "SQLiteStore",
+    "StoreBusyError",
     "UpsertResult",
     "default_db_path",
     "is_category",

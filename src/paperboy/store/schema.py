@@ -110,13 +110,43 @@ class SchemaError(RuntimeError):
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the database up to SCHEMA_VERSION, one migration per transaction."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    """Bring the database up to SCHEMA_VERSION, one migration per transaction.
+
+    Each migration holds the write lock from before it reads the version it starts from,
+    so two processes creating one new store at once never both run it: the second waits,
+    then finds the work done.
+    """
+    while _version(conn) < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = _version(conn)
+            if current < SCHEMA_VERSION:
+                for statement in _statements(MIGRATIONS[current]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {current + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > SCHEMA_VERSION:
         raise SchemaError(
             f"database schema version {current} is newer than this paperboy ({SCHEMA_VERSION})"
         )
-    for version in range(current, SCHEMA_VERSION):
-        conn.executescript(
-            f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version = {version + 1}; COMMIT;"
-        )
+    return current
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements one by one (executescript would commit the open transaction)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending)
+            pending = ""
+    if pending.strip(" \n"):
+        raise ValueError(f"incomplete statement in a migration: {pending[:60]!r}")
+    return statements

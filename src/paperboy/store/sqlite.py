@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +17,13 @@ from typing import Any
 from paperboy.record import Paper, Version
 from paperboy.store.schema import migrate
 from paperboy.textfix import is_degraded_copy
+
+_log = logging.getLogger(__name__)
+# A writer waits this long for another's write lock (commits come in batches held about a
+# second, so only a stuck or very slow process makes anyone wait long)…
+LOCK_WAIT = 600.0
+# …and says that it waits once it has waited this long.
+LOCK_NOTICE = 2.0
 
 # Real arXiv categories (cs.CV, math.AG, hep-th, q-bio.NC), as opposed to MSC/ACM class
 # strings that the API also lists as category terms.
@@ -56,6 +65,14 @@ class ListingEntry:
     version: int | None = None
 
 
+class StoreBusyError(RuntimeError):
+    """Another process held the store's write lock for longer than we wait."""
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def is_category(term: str) -> bool:
     return _CATEGORY.match(term) is not None
 
@@ -63,15 +80,17 @@ def is_category(term: str) -> bool:
 class SQLiteStore:
     """All reads and writes of paperboy's data go through this class."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, lock_wait: float = LOCK_WAIT) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_wait = lock_wait
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        # Before anything else: switching a new file to WAL already needs the lock.
+        self.conn.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
+        self._use_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 10000")
         self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: FTS merges stay in memory
         self._savepoints = 0
         self._unindexed_after: int | None = None  # rows above this rowid await the FTS index
@@ -102,7 +121,7 @@ class SQLiteStore:
                 raise
             self.conn.execute(f"RELEASE {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._unindexed_after = None
         try:
             yield
@@ -112,6 +131,49 @@ class SQLiteStore:
             self._unindexed_after = None
             raise
         self.conn.execute("COMMIT")
+
+    def _use_wal(self) -> None:
+        """Switch to WAL. While another process creates the file this answers "locked"
+        without waiting (SQLite calls no busy handler for it), so it is tried again."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise self._busy(exc) from None
+                time.sleep(0.05)
+
+    def _begin(self) -> None:
+        """Take the write lock; when another process holds it, say so and wait for it."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(min(LOCK_NOTICE, self.lock_wait) * 1000)}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or self.lock_wait <= LOCK_NOTICE:
+                raise self._busy(exc) from None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.lock_wait * 1000)}")
+        _log.warning(
+            "waiting for the write lock on %s: another paperboy command is writing to it "
+            "(waiting up to %d s)",
+            self.path,
+            self.lock_wait,
+        )
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._busy(exc) from None
+
+    def _busy(self, exc: sqlite3.OperationalError) -> Exception:
+        if not _is_busy(exc):
+            return exc
+        return StoreBusyError(
+            f"{self.path}: another paperboy command held the write lock for over "
+            f"{self.lock_wait:g} s; nothing was written, run this again when it has finished"
+        )
 
     def _index_new_rows(self) -> None:
         """Add the rows inserted since the last call to the full-text index, in one statement.
