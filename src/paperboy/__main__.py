@@ -1,3 +1,3 @@
-from paperboy.cli import app
+from paperboy.cli import run
 
-app(prog_name="paperboy")
+run()

@@ -17,6 +17,7 @@ from paperboy.announce import announcement_days
 from paperboy.record import id_month
 from paperboy.sources import PoliteClient, SourceError
 from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
+from paperboy.store.schema import SchemaError
 from paperboy.update import run_update
 
 app = typer.Typer(
@@ -84,6 +85,16 @@ def parse_range(from_: str | None, to: str | None) -> tuple[date | None, date | 
     if start is not None and end is not None and start > end:
         raise typer.BadParameter(f"--from {start} is after --to {end}", param_hint="--from")
     return start, end
+
+
+def run() -> None:
+    """The `paperboy` entry point: an error a user can act on (the store busy or written by a
+    newer paperboy) ends in one line naming it, never a traceback, whatever the command."""
+    try:
+        app(prog_name="paperboy")
+    except (StoreBusyError, SchemaError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)
 
 
 def fail(message: str) -> typer.Exit:
