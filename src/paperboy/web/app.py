@@ -445,6 +445,7 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.add_middleware(HeadAsGet)
+    app.state.reader = reader  # what it holds is observable: tests bound its memory
 
     def render(template: str, here: str, status: int = 200, **context: Any) -> HTMLResponse:
         category = context.pop("category", None) or reader.default_category()
