@@ -79,7 +79,7 @@ class serving:
         self.sock = socket.socket()
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as uvicorn's own
         self.sock.bind(("127.0.0.1", 0))
-        base = "http://127.0.0.1:{}".format(self.sock.getsockname()[1])
+        base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         app = create_app(db, **{"base_url": base, **options})
         self.app = app
         config = uvicorn.Config(app, log_level="warning")
