@@ -154,10 +154,11 @@ def test_made_up_categories_are_404_and_cost_no_cache(web_db: Path) -> None:
     with server as url, httpx.Client(base_url=url, timeout=60) as client:
         for path in PAGES[:6]:
             client.get(path)
+        assert client.get("/cs.Xq/2021-06-01/").status_code == 404  # not an empty day page
         cache = _reader(server).cache
         before = (len(cache.entries), cache.bytes)
         for i in range(3000):
-            name = f"cs.X{i}"
+            name = "cs.X" + "".join(chr(ord("a") + int(d)) for d in str(i))  # cs.Xbcd
             path = [f"/{name}/", f"/{name}/2021/", f"/{name}/2021-06-01/", f"/feeds/{name}.atom"]
             response = client.get(path[i % 4])
             assert response.status_code == 404, (path[i % 4], response.status_code)
