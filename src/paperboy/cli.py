@@ -406,11 +406,15 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     category: OptionalCategoryOpt = None,
     cache_mb: Annotated[int, typer.Option(help="rendered-page cache, MB (0: none)")] = 64,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="public URL of the site, for feed links (PAPERBOY_BASE_URL)"),
+    ] = None,
 ) -> None:
     """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
     from paperboy.web.app import serve as run
 
-    run(_state.get("db", default_db_path()), host, port, category, cache_mb)
+    run(_state.get("db", default_db_path()), host, port, category, cache_mb, base_url)
 
 
 @app.command()

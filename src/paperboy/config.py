@@ -27,6 +27,12 @@ def categories() -> list[str]:
     return cats or [DEFAULT_CATEGORY]
 
 
+def base_url(default: str = "http://127.0.0.1:8000") -> str:
+    """Where the web reader is reached, for the absolute links of its feeds:
+    PAPERBOY_BASE_URL or `default`. Never taken from a request's Host header."""
+    return os.environ.get("PAPERBOY_BASE_URL", "").strip() or default
+
+
 def sample_dir() -> Path:
     """The small real sample shipped inside the package (see data/SAMPLE-NOTICE.md)."""
     return Path(__file__).parent / "data" / "sample"

@@ -24,6 +24,7 @@ from paperboy.store import SQLiteStore, fts
 from paperboy.store.fts import MARK_END, MARK_START, Filters, Order
 
 MAX_QUERY_CHARS = 1000
+MAX_DEPTH = 32  # nested parentheses a query may use
 MAX_TERMS = 32
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000
@@ -210,6 +211,7 @@ class _Parser:
     toks: list[_Tok]
     notes: list[str] = field(default_factory=list)
     pos: int = 0
+    depth: int = 0  # open parentheses around the current token
 
     def peek(self) -> _Tok | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
@@ -241,6 +243,10 @@ class _Parser:
                 self.pos += 1
                 negate = tok.value in ("NOT", "ANDNOT")
                 continue
+            if tok.kind in ("(", "group") and self.depth >= MAX_DEPTH:
+                self.pos += 1  # so deep a nesting means nothing; recursing on it overflows
+                self._note(f"Parentheses nested deeper than {MAX_DEPTH} were ignored.")
+                continue
             node, negated = self.unary(column, category)
             (exclude if negated != negate else include).append(node)
             negate = False
@@ -253,7 +259,9 @@ class _Parser:
         self.pos += 1
         if tok.kind in ("(", "group"):
             inner_column = tok.column if tok.kind == "group" else column
+            self.depth += 1
             inner = self.any_of(inner_column, category or tok.category)
+            self.depth -= 1
             if self.peek() is not None:
                 self.pos += 1  # the matching ')'
             else:

@@ -3,12 +3,14 @@ uvicorn in a thread on an ephemeral 127.0.0.1 port."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -70,12 +72,21 @@ def live(web_db: Path) -> Iterator[Live]:
 
 
 class serving:
-    """Serve the app over `db` in a thread for the duration of a with block."""
+    """Serve the app over `db` in a thread for the duration of a with block, on a socket
+    bound first so that the app's configured base URL is its real address."""
 
-    def __init__(self, db: Path) -> None:
-        config = uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning")
+    def __init__(self, db: Path, **options: Any) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as uvicorn's own
+        self.sock.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        app = create_app(db, **{"base_url": base, **options})
+        self.app = app
+        config = uvicorn.Config(app, log_level="warning")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
 
     def __enter__(self) -> str:
         self.thread.start()
@@ -90,6 +101,7 @@ class serving:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.sock.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,12 @@ Counts over the whole archive and rendered pages are cached until the store chan
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -19,17 +20,26 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperboy import config, feeds
 from paperboy.record import Paper, Version
 from paperboy.search import MAX_LIMIT, SearchResult, mark_spans, search
-from paperboy.store import SQLiteStore, fts, is_category, open_store
+from paperboy.store import SQLiteStore, fts, open_store
+from paperboy.taxonomy import is_known_category
 from paperboy.web import pages
 
 T = TypeVar("T")
 PER_PAGE = 20
 CACHE_MB = 64
+# Each server thread has its own connection: a small SQLite page cache each keeps the
+# process's memory bounded (the store's default suits bulk imports).
+SQLITE_CACHE_KIB = 8192
+# Days a page can be asked for: none before arXiv's first year, and none so late that the
+# days around it (previous, next listing) fall outside what a date can hold.
+FIRST_DAY, LAST_DAY = date(1991, 1, 1), date.max - timedelta(days=366)
 # No inline script or style anywhere: even text that slipped past escaping could not run.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -46,50 +56,58 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 class _Cache:
     """Archive-wide counts and rendered pages, all dropped when the store changes.
 
-    Pages are kept up to a byte budget, least recently used first out. A race may compute a
-    value twice, which is harmless.
+    Both share one byte budget, least recently used first out, so no URL can grow the
+    process without bound. A race may compute a value twice, which is harmless.
     """
 
     def __init__(self, max_bytes: int) -> None:
-        self.values: dict[tuple[Any, ...], Any] = {}
-        self.pages: OrderedDict[str, tuple[int, str, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
         self.max_bytes = max_bytes
         self.bytes = 0
         self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        if key in self.values:
-            value: T = self.values[key]
-            return value
+        found, value = self._find(key)
+        if found:
+            kept: T = value
+            return kept
         value = compute()
-        self.values[key] = value
+        self._keep(key, len(repr(value)), value)
         return value
 
-    def page(self, key: str, build: Callable[[], Response]) -> Response:
-        with self.lock:
-            hit = self.pages.get(key)
-            if hit is not None:
-                self.pages.move_to_end(key)
-        if hit is not None:
-            status, media_type, body = hit
-            return Response(body, status, headers=_headers(media_type), media_type=media_type)
+    def page(self, key: str, build: Callable[[], Response]) -> tuple[int, str, bytes]:
+        """A page as (status, media type, body): from the cache, or built and kept if 200."""
+        found, page = self._find(("page", key))
+        if found:
+            kept: tuple[int, str, bytes] = page
+            return kept
         response = build()
-        if response.status_code == 200 and len(response.body) <= self.max_bytes // 4:
-            self._keep(key, (response.status_code, response.media_type or "", bytes(response.body)))
-        return response
+        page = (response.status_code, response.media_type or "", bytes(response.body))
+        if response.status_code == 200:
+            self._keep(("page", key), len(page[2]), page)
+        return page
 
-    def _keep(self, key: str, page: tuple[int, str, bytes]) -> None:
+    def _find(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
         with self.lock:
-            old = self.pages.pop(key, None)
-            self.bytes += len(page[2]) - (len(old[2]) if old else 0)
-            self.pages[key] = page
-            while self.bytes > self.max_bytes and self.pages:
-                self.bytes -= len(self.pages.popitem(last=False)[1][2])
+            hit = self.entries.get(key)
+            if hit is None:
+                return False, None
+            self.entries.move_to_end(key)
+            return True, hit[1]
+
+    def _keep(self, key: tuple[Any, ...], size: int, value: Any) -> None:
+        if size > self.max_bytes // 4:  # one entry never takes the cache over
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            self.bytes += size - (old[0] if old else 0)
+            self.entries[key] = (size, value)
+            while self.bytes > self.max_bytes and self.entries:
+                self.bytes -= self.entries.popitem(last=False)[1][0]
 
     def clear(self) -> None:
         with self.lock:
-            self.values = {}
-            self.pages.clear()
+            self.entries.clear()
             self.bytes = 0
 
 
@@ -97,12 +115,55 @@ def _headers(media_type: str) -> dict[str, str]:
     return HEADERS if media_type.startswith("text/html") else {}
 
 
+def _matches(if_none_match: str, etag: str) -> bool:
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return etag in tags or "*" in tags
+
+
+class HeadAsGet:
+    """HEAD answers exactly like GET (status and headers), without the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+                if getattr(headers_only, "done", False):
+                    return
+                headers_only.done = True  # type: ignore[attr-defined]
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class _Year(Convertor[int]):
+    """A year in a path: at most four digits, so a huge number is no year (and no int())."""
+
+    regex = "[0-9]{1,4}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("year", _Year())
+
+
 class Reader:
     """The app's access to the store: a connection per thread, and a cache that lasts until
     another connection (`paperboy update`) writes to the store."""
 
-    def __init__(self, db: Path, category: str | None, cache_mb: int) -> None:
+    def __init__(self, db: Path, category: str | None, cache_mb: int, base_url: str) -> None:
         self.db = db
+        self.base_url = base_url.rstrip("/")
         self.local = threading.local()
         self.cache = _Cache(cache_mb * 1024 * 1024)
         self._category = category
@@ -111,7 +172,7 @@ class Reader:
     def store(self) -> SQLiteStore:
         store: SQLiteStore | None = getattr(self.local, "store", None)
         if store is None:
-            store = open_store(self.db)
+            store = SQLiteStore(self.db, cache_kib=SQLITE_CACHE_KIB)
             self.local.store = store
         return store
 
@@ -124,9 +185,19 @@ class Reader:
         self.local.version = version
 
     def page(self, request: Request, build: Callable[[], Response]) -> Response:
-        if self.cache.max_bytes <= 0:
-            return build()
-        return self.cache.page(str(request.url.path) + "?" + str(request.url.query), build)
+        """A rendered page, with an ETag (a hash of its body) that a matching If-None-Match
+        turns into 304. The cache key leaves the host out: no page depends on it."""
+        key = str(request.url.path) + "?" + str(request.url.query)
+        status, media_type, body = self.cache.page(key, build)
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        headers = {**_headers(media_type), "ETag": etag}
+        if status == 200 and _matches(request.headers.get("if-none-match", ""), etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, status, headers=headers, media_type=media_type)
+
+    def url(self, path: str) -> str:
+        """An absolute URL on this site, from the configured base, never the Host header."""
+        return self.base_url + path
 
     def categories(self) -> list[tuple[str, int]]:
         return self.cache.get(("categories",), self.store.categories)
@@ -317,14 +388,18 @@ def search_out(result: SearchResult) -> SearchOut:
 
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise HTTPException(404, f"{text!r} is not a day (YYYY-MM-DD)") from None
+        raise HTTPException(404, f"{text[:40]!r} is not a day (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise HTTPException(404, f"{text} is outside the days arXiv can have papers")
+    return day
 
 
 def check_category(category: str) -> str:
-    if not is_category(category):
-        raise HTTPException(404, f"{category!r} is not an arXiv category")
+    """Asked before any cache or store work, so made-up names cost nothing."""
+    if not is_known_category(category):
+        raise HTTPException(404, f"{category[:80]!r} is not an arXiv category")
     return category
 
 
@@ -349,10 +424,15 @@ def lenient_int(text: str | None, default: int, low: int, high: int) -> int:
 # ---------------------------------------------------------------- the app
 
 
-def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACHE_MB) -> FastAPI:
-    """The whole web app over the store at `db`; `cache_mb` bounds the rendered-page cache
-    (0 renders every request)."""
-    reader = Reader(Path(db), category, cache_mb)
+def create_app(
+    db: str | Path,
+    category: str | None = None,
+    cache_mb: int = CACHE_MB,
+    base_url: str | None = None,
+) -> FastAPI:
+    """The whole web app over the store at `db`; `cache_mb` bounds the cache (0 renders every
+    request); feeds link to `base_url` (PAPERBOY_BASE_URL or http://127.0.0.1:8000)."""
+    reader = Reader(Path(db), category, cache_mb, base_url or config.base_url())
     env = pages.environment()
     app = FastAPI(
         title="paperboy",
@@ -364,6 +444,8 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
         dependencies=[Depends(reader.watch)],
     )
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.add_middleware(HeadAsGet)
+    app.state.reader = reader  # what it holds is observable: tests bound its memory
 
     def render(template: str, here: str, status: int = 200, **context: Any) -> HTMLResponse:
         category = context.pop("category", None) or reader.default_category()
@@ -465,10 +547,10 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
                 reader.store,
                 q,
                 kind,
-                str(request.url),
+                reader.url(f"{request.url.path}?{request.url.query}"),
                 category=category or None,
-                page_url=paper_url(request),
-                site_url=str(request.base_url),
+                page_url=paper_url(reader),
+                site_url=reader.url("/"),
             )
             return Response(body, media_type=FEED_TYPES[kind])
 
@@ -476,14 +558,16 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
 
     @app.get("/feeds/{category}.{kind}", tags=["feeds"], summary="Feed of a category's papers")
     def category_feed(request: Request, category: str, kind: Literal["atom", "rss"]) -> Response:
+        check_category(category)
+
         def build() -> Response:
             body = feeds.category_feed(
                 reader.store,
-                check_category(category),
+                category,
                 kind,
-                str(request.url),
-                page_url=paper_url(request),
-                site_url=str(request.base_url),
+                reader.url(request.url.path),
+                page_url=paper_url(reader),
+                site_url=reader.url("/"),
             )
             return Response(body, media_type=FEED_TYPES[kind])
 
@@ -572,7 +656,8 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
 
     @app.get("/{category}/", include_in_schema=False)
     def category_html(request: Request, category: str) -> Response:
-        return reader.page(request, lambda: _category(check_category(category)))
+        check_category(category)
+        return reader.page(request, lambda: _category(category))
 
     def _category(category: str) -> Response:
         here = pages.page_path("category", category)
@@ -586,9 +671,10 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
             "category.html", here, category=category, title=category, page=page, others=others
         )
 
-    @app.get("/{category}/{year:int}/", include_in_schema=False)
+    @app.get("/{category}/{year:year}/", include_in_schema=False)
     def year_html(request: Request, category: str, year: int) -> Response:
-        return reader.page(request, lambda: _year_page(check_category(category), year))
+        check_category(category)
+        return reader.page(request, lambda: _year_page(category, year))
 
     def _year_page(category: str, year: int) -> Response:
         years = sorted({y for y, _ in reader.months(category)})
@@ -604,15 +690,16 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
 
     @app.get("/{category}/{day}/", include_in_schema=False)
     def day_html(request: Request, category: str, day: str) -> Response:
-        return reader.page(request, lambda: _day(category, day, "submitted"))
+        check_category(category)
+        return reader.page(request, lambda: _day(category, parse_day(day), "submitted"))
 
     @app.get("/{category}/{day}/listing/", include_in_schema=False)
     def listing_html(request: Request, category: str, day: str) -> Response:
-        return reader.page(request, lambda: _day(category, day, "listing"))
+        check_category(category)
+        return reader.page(request, lambda: _day(category, parse_day(day), "listing"))
 
-    def _day(category: str, day: str, view: str) -> HTMLResponse:
-        the_day = parse_day(day)
-        page = pages.day_page(reader.store, check_category(category), the_day, view)
+    def _day(category: str, the_day: date, view: str) -> HTMLResponse:
+        page = pages.day_page(reader.store, category, the_day, view)
         here = pages.page_path(view if view == "listing" else "day", category, the_day)
         title = f"{category} · {the_day:%a} {the_day.day} {the_day:%b %Y}"
         return render("day.html", here, category=category, title=title, page=page)
@@ -620,9 +707,9 @@ def create_app(db: str | Path, category: str | None = None, cache_mb: int = CACH
     return app
 
 
-def paper_url(request: Request) -> Callable[[Paper], str]:
+def paper_url(reader: Reader) -> Callable[[Paper], str]:
     """Absolute links to paper pages, for feed readers."""
-    return lambda p: str(request.url_for("paper_html", arxiv_id=p.arxiv_id)) + "/"
+    return lambda p: reader.url("/" + pages.page_path("paper", arxiv_id=p.arxiv_id))
 
 
 def _year(year: int) -> int:
@@ -654,11 +741,15 @@ def serve(
     port: int = 8000,
     category: str | None = None,
     cache_mb: int = CACHE_MB,
+    base_url: str | None = None,
 ) -> None:
-    """Run the app with uvicorn until interrupted."""
+    """Run the app with uvicorn until interrupted; feeds link to `base_url`, by default
+    PAPERBOY_BASE_URL or the address served."""
     import uvicorn
 
-    uvicorn.run(create_app(db, category, cache_mb), host=host, port=port, log_level="info")
+    base = base_url or config.base_url(f"http://{host}:{port}")
+    app = create_app(db, category, cache_mb, base)
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
