@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live, hostile_paper, serving
+from live_web import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live, hostile_paper, serving
 from lxml import etree, html
 
 import paperboy

@@ -14,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live
+from live_web import HOSTILE_DAY, HOSTILE_ID, SCRIPT, Live
 from lxml import etree
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import HOSTILE_ID, Live, serving
+from live_web import HOSTILE_ID, Live, serving
 
 from paperboy.web.app import Reader
 
