@@ -128,8 +128,9 @@ def import_paths(
                 load(store, digest, report)
                 if on_file is not None:
                     on_file(digest.path)
-    if date_announcements and report.id_months:
-        refresh_announcements(store, report.id_months)
+    if date_announcements:
+        # Every month this import changed is pending, and so is any a killed run left.
+        refresh_announcements(store)
     return report
 
 

@@ -101,7 +101,19 @@ _V2 = """
 CREATE INDEX versions_by_announced ON versions (announced, arxiv_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# Version 3: id months whose versions await dating. Whatever changes a month marks it in the
+# same transaction, and dating clears the mark in the transaction that writes the dates, so a
+# run killed in between leaves the mark for the next run to repair. A store from before
+# version 3 with any undated version has every month marked (it may have crashed so).
+_V3 = """
+CREATE TABLE undated_months (month TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO undated_months (month)
+SELECT DISTINCT CASE WHEN arxiv_id GLOB '[0-9][0-9][0-9][0-9].*'
+    THEN substr(arxiv_id, 1, 4) ELSE 'old' END
+FROM papers WHERE EXISTS (SELECT 1 FROM versions WHERE announced IS NULL);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
