@@ -18,9 +18,6 @@ from paperboy.store import open_store
     [
         "2100.00001",  # month 00
         "2113.00001v1",  # month 13
-        "0703.0001",  # before new-style ids began (April 2007)
-        "1501.0001",  # four-digit numbers ended with 2014
-        "1412.00001",  # five-digit numbers began with 2015
         "hep-th/9900001",  # old-style, month 00
         "hep-th/9913001",  # old-style, month 13
     ],

@@ -21,19 +21,15 @@ def split_id(text: str) -> tuple[str, int | None]:
         raise RecordError(f"not an arXiv identifier: {text!r}")
     arxiv_id, v = m.group("id"), m.group("v")
     if not _possible(arxiv_id):
-        raise RecordError(f"not a possible arXiv identifier (no such month or number): {text!r}")
+        raise RecordError(f"not a possible arXiv identifier (no such month): {text!r}")
     return arxiv_id, int(v) if v else None
 
 
 def _possible(arxiv_id: str) -> bool:
-    """Ids name a real month (YYMM), and new-style ones began in April 2007 with four digits
-    of number, five from January 2015: an id arXiv cannot have issued would break dating."""
-    if "/" in arxiv_id:
-        return 1 <= int(arxiv_id[-5:-3]) <= 12
-    head, number = arxiv_id.split(".")
-    if not 1 <= int(head[2:]) <= 12 or head < "0704":
-        return False
-    return len(number) == (5 if head >= "1501" else 4)
+    """Both id styles carry their month (YYMM): one that names no month cannot be arXiv's,
+    and would break the dating of its whole id month."""
+    month = arxiv_id[-5:-3] if "/" in arxiv_id else arxiv_id[2:4]
+    return 1 <= int(month) <= 12
 
 
 def id_month(arxiv_id: str) -> str:
