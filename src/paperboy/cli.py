@@ -14,7 +14,6 @@ from rich.progress import Progress
 
 from paperboy import config, export, harvest, importer, listings, taxonomy
 from paperboy.announce import announcement_days
-from paperboy.record import id_month
 from paperboy.sources import PoliteClient, SourceError
 from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
 from paperboy.store.schema import SchemaError
@@ -167,6 +166,7 @@ def _export_listings(
 ) -> export.ExportResult:
     if start is None or end is None:
         raise fail("a listing export needs --date, or --from and --to")
+    listings.refresh_announcements(s)  # repair what an interrupted run left undated
     files = papers = 0
     for day in export.days(start, end):
         entries = export.listing_for_day(s, category, day)
@@ -242,8 +242,7 @@ def harvest_(
     try:
         with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
             results = _harvest(s, client, category, source, start, end, fill_gaps)
-            touched = {i for r in results for i in r.papers.new + r.papers.updated}
-            listings.refresh_announcements(s, {id_month(i) for i in touched})
+            listings.refresh_announcements(s)  # what changed is pending, and any earlier miss
             for result in results:
                 typer.echo(result.summary(client))
         if any(r.problems for r in results):
@@ -325,6 +324,7 @@ def listing_(
 ) -> None:
     """Print arXiv's announcement listing of a category for one day, from the store."""
     with store() as s:
+        listings.refresh_announcements(s)  # repair what an interrupted run left undated
         when = _listing_day(s, category, day)
         lines = listings.day_listing(s, category, when)
     if markdown:

@@ -23,7 +23,7 @@ from typing import Any
 from paperboy.formats import collector, listing
 from paperboy.formats.collector import FormatError
 from paperboy.listings import refresh_announcements
-from paperboy.record import Paper, RecordError, Version, id_month, split_id
+from paperboy.record import Paper, RecordError, Version, split_id
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
 from paperboy.textfix import repair, xml_safe
 
@@ -54,7 +54,6 @@ class ImportReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repairs: list[Repair] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, arxiv_id)
-    id_months: set[str] = field(default_factory=set)  # id months whose stored data changed
 
     def paper_count(self) -> int:
         return self.new + self.updated + self.unchanged + self.listing_entries
@@ -64,7 +63,6 @@ class ImportReport:
         self.updated += len(result.updated)
         self.unchanged += len(result.unchanged)
         self.kept_clean += len(result.kept_clean)
-        self.id_months.update(id_month(i) for i in result.new + result.updated)
 
     def summary(self) -> str:
         lines = [
@@ -240,8 +238,9 @@ def import_paths(
             # SQLite's waiting writers poll (at most 100 ms apart), they do not queue: taking
             # the lock again at once would starve them, so leave it free for one poll.
             time.sleep(LOCK_GAP)
-    if date_announcements and report.id_months:
-        refresh_announcements(store, report.id_months)
+    if date_announcements:
+        # Every month this import changed is pending, and so is any a killed run left.
+        refresh_announcements(store)
     return report
 
 
@@ -506,4 +505,3 @@ def _load_listing(
         store.set_announced((e.arxiv_id, 1, day.day, True) for e in entries)
     report.listings += 1
     report.listing_entries += len(entries)
-    report.id_months.update(id_month(e.arxiv_id) for e in entries)

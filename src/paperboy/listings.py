@@ -30,11 +30,14 @@ class Line:
 
 
 def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = None) -> int:
-    """Date every version of the papers in these id months (all when None); returns papers.
+    """Date every version of the papers in these id months (the pending ones when None);
+    returns papers.
 
-    Each id month is read whole, since the id blocks of a month correct each other.
+    Each id month is read whole, since the id blocks of a month correct each other. Its days
+    are written, and its pending mark cleared, in one transaction: a run killed at any point
+    leaves the month pending, and the next run (any import, harvest or listing read) dates it.
     """
-    chosen = sorted(set(months)) if months is not None else [*store.id_months(), "old"]
+    chosen = sorted(set(months)) if months is not None else store.pending_months()
     dated = 0
     for month in chosen:
         # Old-style ids start with a letter and sort after every new-style id.
@@ -46,13 +49,17 @@ def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = Non
             for v in p.versions
             if v.announced is not None and not v.announced_observed
         ]
-        store.set_announced(rows)
+        store.date_month(month, rows)
         dated += len(papers)
     return dated
 
 
 def day_listing(store: SQLiteStore, category: str, day: date) -> list[Line]:
-    """The listing of `category` for `day`: as a source showed it, else rebuilt."""
+    """The listing of `category` for `day`: as a source showed it, else rebuilt.
+
+    Months left undated by an interrupted run are dated first, so no listing reads stale days.
+    """
+    refresh_announcements(store)
     shown = store.listing(category, day)
     if shown:
         papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in shown])}

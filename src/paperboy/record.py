@@ -19,8 +19,17 @@ def split_id(text: str) -> tuple[str, int | None]:
     m = _ID.match(text.strip())
     if m is None:
         raise RecordError(f"not an arXiv identifier: {text!r}")
-    v = m.group("v")
-    return m.group("id"), int(v) if v else None
+    arxiv_id, v = m.group("id"), m.group("v")
+    if not _possible(arxiv_id):
+        raise RecordError(f"not a possible arXiv identifier (no such month): {text!r}")
+    return arxiv_id, int(v) if v else None
+
+
+def _possible(arxiv_id: str) -> bool:
+    """Both id styles carry their month (YYMM): one that names no month cannot be arXiv's,
+    and would break the dating of its whole id month."""
+    month = arxiv_id[-5:-3] if "/" in arxiv_id else arxiv_id[2:4]
+    return 1 <= int(month) <= 12
 
 
 def id_month(arxiv_id: str) -> str:

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from paperboy import export, harvest, listings
-from paperboy.record import id_month
 from paperboy.sources import PoliteClient
 from paperboy.store import SQLiteStore
 
@@ -58,8 +57,7 @@ def run_update(
             log(oai.summary())
         feed = harvest.harvest_rss(store, client, category)
         log(feed.summary())
-        touched = set(api.papers.new + api.papers.updated + oai.papers.new + oai.papers.updated)
-        listings.refresh_announcements(store, {id_month(i) for i in touched})
+        listings.refresh_announcements(store)  # what changed is pending, and any earlier miss
         written = export.write_collector_days(store, archive, category, api.days | oai.days)
         report.files += written.files
         log(f"{category}: rewrote {written.files} day files ({written.papers} papers) in {archive}")

@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from arxiv_server.data import fold, utc_stamp
-from paperboy.record import Paper, RecordError, split_id
+from paperboy.record import Paper
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
@@ -45,6 +45,16 @@ _TOKEN = re.compile(
     r"(?P<term>(?:(?P<field>[A-Za-z_]+):)?(?P<value>\"[^\"]*\"|\[[^\]]*\]|[^\s()]+)))"
 )
 _OPERATORS = {"AND", "OR", "ANDNOT"}
+# arXiv checks an id_list entry's shape only (0000.0000 is well formed, and simply not found);
+# paperboy's own split_id is stricter, refusing ids that name no month.
+_ID_SHAPE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+
+
+def _bare_id(text: str) -> str | None:
+    m = _ID_SHAPE.match(text.strip())
+    return m.group(1) if m else None
+
+
 _TEXT_FIELDS: dict[str, Callable[[Paper], str]] = {
     "ti": lambda p: p.title,
     "au": lambda p: " ".join(p.authors),
@@ -214,10 +224,8 @@ def parse_request(args: dict[str, list[str]]) -> ApiRequest:
         raise QueryError(f"unknown sortOrder {sort_order}")
     ids = [i.strip() for i in one("id_list", "").split(",") if i.strip()]
     for wanted in ids:
-        try:
-            split_id(wanted)
-        except RecordError:
-            raise QueryError(f"incorrect id format for {wanted}") from None
+        if _bare_id(wanted) is None:
+            raise QueryError(f"incorrect id format for {wanted}")
     return ApiRequest(one("search_query", "").strip(), ids, start, max_results, sort_by, sort_order)
 
 
@@ -235,7 +243,7 @@ def select(papers: Sequence[Paper], request: ApiRequest) -> list[Paper]:
     """
     if request.id_list:
         by_id = {p.arxiv_id: p for p in papers}
-        chosen = [by_id[i] for i in (split_id(x)[0] for x in request.id_list) if i in by_id]
+        chosen = [by_id[i] for i in (_bare_id(x) for x in request.id_list) if i in by_id]
         if request.search_query:
             predicate = parse_query(request.search_query)
             chosen = [p for p in chosen if predicate(p)]

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from paperboy.record import Paper, Version
+from paperboy.record import Paper, Version, id_month
 from paperboy.store.schema import migrate
 from paperboy.textfix import is_degraded_copy
 
@@ -211,6 +211,7 @@ class SQLiteStore:
                     self._replace(paper, old, source, result)
             self._insert(fresh, source)
             self._record_versions(papers)
+            self._mark_undated(result.new + result.updated)
         return result
 
     def _replace(self, paper: Paper, old: Paper, source: str, result: UpsertResult) -> None:
@@ -423,7 +424,10 @@ class SQLiteStore:
 
         An observed day is never replaced by an inferred one.
         """
+        rows = list(rows)
         with self.transaction():
+            # Inferred days come from dating itself; an observed one may move its neighbours.
+            self._mark_undated([r[0] for r in rows if r[3]])
             for arxiv_id, number, day, observed in rows:
                 self.conn.execute(
                     "INSERT INTO versions (arxiv_id, number, announced, announced_how) "
@@ -434,6 +438,23 @@ class SQLiteStore:
                     (arxiv_id, number, day.isoformat(), "observed" if observed else "inferred"),
                 )
 
+    def _mark_undated(self, ids: Iterable[str]) -> None:
+        """Mark the id months of these papers as awaiting dating (inside the caller's write)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO undated_months (month) VALUES (?)",
+            [(m,) for m in sorted({id_month(i) for i in ids})],
+        )
+
+    def pending_months(self) -> list[str]:
+        """The id months changed since they were last dated."""
+        return [r[0] for r in self.conn.execute("SELECT month FROM undated_months ORDER BY month")]
+
+    def date_month(self, month: str, rows: Iterable[tuple[str, int, date, bool]]) -> None:
+        """Write a month's inferred days and clear its mark, all or nothing."""
+        with self.transaction():
+            self.set_announced(rows)
+            self.conn.execute("DELETE FROM undated_months WHERE month = ?", (month,))
+
     # ------------------------------------------------------------ listings
 
     def put_listing(
@@ -441,6 +462,7 @@ class SQLiteStore:
     ) -> None:
         """Replace what is known of one day's listing with these entries, in this order."""
         with self.transaction():
+            self._mark_undated(e.arxiv_id for e in entries)
             self.conn.execute(
                 "DELETE FROM listing_entries WHERE category=? AND day=?",
                 (category, day.isoformat()),
