@@ -124,16 +124,21 @@ def test_schedule_across_dst_switches(submitted: datetime, listed: date) -> None
         (et(2021, 12, 30, 13, 59), JAN_3, date(2021, 12, 31)),
         (et(2021, 12, 31, 13, 59), JAN_3, JAN_3),
         (et(2021, 12, 31, 14, 1), date(2022, 1, 4), date(2022, 1, 4)),
-        # 2026: Thanksgiving (Thu 26 Nov), MLK day (Mon 19 Jan), the Christmas break.
-        (et(2026, 11, 24, 14, 1), date(2026, 11, 27), date(2026, 11, 26)),
-        (et(2026, 11, 25, 13, 59), date(2026, 11, 27), date(2026, 11, 26)),
-        (et(2026, 1, 15, 14, 1), date(2026, 1, 20), date(2026, 1, 19)),
-        (et(2026, 1, 16, 14, 1), date(2026, 1, 20), date(2026, 1, 20)),
-        (et(2026, 12, 23, 14, 1), date(2026, 12, 28), date(2026, 12, 25)),
-        (et(2026, 12, 28, 13, 0), date(2026, 12, 30), date(2026, 12, 29)),
-        (et(2026, 12, 29, 13, 0), date(2026, 12, 30), date(2026, 12, 30)),
-        # 2026-07-03 is a Friday holiday: Thursday's batch waits for Monday.
-        (et(2026, 7, 2, 13, 0), date(2026, 7, 6), date(2026, 7, 3)),
+        # 2026, as arXiv published them (../shared/arxiv-protocol/holidays.md): a listed date
+        # cancels the first announcement evening on or after it. Thanksgiving (Thu 26 Nov):
+        # no listing dated Fri 27 Nov.
+        (et(2026, 11, 24, 14, 1), date(2026, 11, 26), date(2026, 11, 26)),
+        (et(2026, 11, 26, 13, 0), date(2026, 11, 30), date(2026, 11, 27)),
+        # MLK day (Mon 19 Jan): no listing dated Tue 20 Jan.
+        (et(2026, 1, 15, 14, 1), date(2026, 1, 19), date(2026, 1, 19)),
+        (et(2026, 1, 16, 14, 1), date(2026, 1, 21), date(2026, 1, 20)),
+        # Christmas break (Fri 25, Tue 29, Thu 31 Dec): no listings dated Mon 28, Wed 30 Dec.
+        (et(2026, 12, 23, 14, 1), date(2026, 12, 25), date(2026, 12, 25)),
+        (et(2026, 12, 25, 13, 0), date(2026, 12, 29), date(2026, 12, 28)),
+        (et(2026, 12, 29, 13, 0), date(2026, 12, 31), date(2026, 12, 30)),
+        # Fri 3 Jul: Thursday evening's listing (dated Fri 3 Jul) appears, Sunday's does not.
+        (et(2026, 7, 2, 13, 0), date(2026, 7, 3), date(2026, 7, 3)),
+        (et(2026, 7, 3, 13, 0), date(2026, 7, 7), date(2026, 7, 6)),
     ],
 )
 def test_schedule_before_holiday_breaks(submitted: datetime, listed: date, regular: date) -> None:
@@ -151,7 +156,7 @@ def test_announcement_days_skip_weekends_and_holidays() -> None:
         JAN_3,
         date(2022, 1, 4),
     ]
-    assert not is_announcement_day(date(2026, 1, 19))
+    assert not is_announcement_day(date(2026, 1, 20))  # MLK day (Mon 19 Jan): Monday evening's
     assert not is_announcement_day(date(2022, 1, 1))  # Saturday
     assert is_announcement_day(date(2026, 1, 19), NO_HOLIDAYS)
     assert all(d.weekday() < 5 for d in HOLIDAYS)

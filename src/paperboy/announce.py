@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from paperboy.holidays import KnownHolidays
 from paperboy.record import Paper, Version, split_id
 
 __all__ = [
@@ -54,32 +55,9 @@ _OLD_ID = re.compile(
     r"^(?P<archive>[a-z][a-z\-]*(?:\.[A-Z]{2})?)/(?P<yymm>\d{4})(?P<number>\d{3})$"
 )
 
-# Weekdays without a listing, by listing date (the date the listing would have carried).
-# Friday dates (2026-06-19, 07-03, 12-25) only make sense this way: no Friday-evening
-# announcement exists, so a Friday holiday means no Thursday-evening announcement.
-HOLIDAYS: frozenset[date] = frozenset(
-    {
-        # 2021, from seed 004 and the 2021 data: the Mon 3 Jan 2022 listing holds the batches
-        # closed Thu 30 Dec and Fri 31 Dec 2021 (ids from 2112.14768 on), while the batch closed
-        # Wed 29 Dec (up to 2112.14757) is not in it. So Thu 30 Dec evening announced nothing:
-        # no listing dated Fri 31 Dec. Other US holidays of 2021 (Labor Day, Thanksgiving,
-        # Christmas) cannot be read from ids: arXiv still closes a batch, and hands out its id
-        # block, at every weekday cutoff (held papers open the Fri 3 Sep and Mon 6 Sep 2021
-        # batches alike), so a holiday merges two blocks into one listing without a trace in the
-        # ids. Nothing is known for 2022 yet.
-        date(2021, 12, 31),
-        # 2026, as published by arXiv (info.arxiv.org/help/availability).
-        date(2026, 1, 1),
-        date(2026, 1, 19),
-        date(2026, 6, 19),
-        date(2026, 7, 3),
-        date(2026, 9, 7),
-        date(2026, 11, 26),
-        date(2026, 12, 25),
-        date(2026, 12, 29),
-        date(2026, 12, 31),
-    }
-)
+# Weekdays without a listing, by listing date (the date the listing would have carried), from
+# the holiday table (data/holidays.txt and the user's own file; see paperboy.holidays).
+HOLIDAYS: Set[date] = KnownHolidays()
 NO_HOLIDAYS: frozenset[date] = frozenset()
 
 

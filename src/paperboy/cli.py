@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from paperboy import config, export, harvest, importer, listings, taxonomy
 from paperboy.announce import announcement_days
+from paperboy.holidays import HolidayFileError
 from paperboy.sources import PoliteClient, SourceError
 from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
 from paperboy.store.schema import SchemaError
@@ -91,7 +92,7 @@ def run() -> None:
     newer paperboy) ends in one line naming it, never a traceback, whatever the command."""
     try:
         app(prog_name="paperboy")
-    except (StoreBusyError, SchemaError) as exc:
+    except (StoreBusyError, SchemaError, HolidayFileError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         sys.exit(1)
 
@@ -340,6 +341,9 @@ def listing_(
     how = "as announced" if lines[0].observed else "rebuilt from the store"
     out = Console(soft_wrap=True)  # one line per title: easy to read, grep and pipe
     out.print(f"[bold]{category}[/bold] listing for {when:%a, %-d %b %Y} ({how})")
+    doubt = listings.provisional_reason(lines, when)
+    if doubt:
+        out.print(f"[yellow]{doubt}[/yellow]")
     number = 0
     for section, title in _SECTION_TITLES.items():
         part = [line for line in lines if line.section == section]

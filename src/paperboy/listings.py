@@ -7,11 +7,11 @@ an RSS feed) is the truth for its day; any other day is rebuilt from the dated v
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from paperboy import announce
+from paperboy import announce, holidays
 from paperboy.formats import listing as format_b
 from paperboy.record import Paper
 from paperboy.store import ListingEntry, SQLiteStore
@@ -69,6 +69,17 @@ def day_listing(store: SQLiteStore, category: str, day: date) -> list[Line]:
         Line(e.paper.arxiv_id, e.section, e.paper.title, e.paper.abstract, e.paper, False)
         for e in entries
     ]
+
+
+def provisional_reason(lines: Sequence[Line], day: date) -> str | None:
+    """Why a rebuilt listing may be wrong, or None when a source showed it or nothing is in
+    doubt: without arXiv's holiday list for the year, a skipped announcement goes unseen."""
+    if not lines or lines[0].observed or holidays.year_is_known(day.year):
+        return None
+    return (
+        f"provisional: arXiv's holidays of {day.year} are not in the holiday table, so this "
+        "listing is rebuilt from the schedule and the id blocks alone"
+    )
 
 
 def _shown_line(entry: ListingEntry, paper: Paper | None) -> Line:
