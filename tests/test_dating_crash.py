@@ -122,6 +122,8 @@ def test_a_store_from_before_the_marks_is_repaired_on_open(tmp_path: Path, clean
         store.upsert(open_store(clean).papers_in_id_range("2106.", "2106.~"), "t")
     # Make it a version 2 store that crashed before dating: no marks, no days.
     with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER versions_mark_insert")
+        conn.execute("DROP TRIGGER versions_mark_update")
         conn.execute("DROP TABLE undated_months")
         conn.execute("UPDATE versions SET announced = NULL, announced_how = NULL")
         conn.execute("PRAGMA user_version = 2")
@@ -136,3 +138,22 @@ def test_a_store_from_before_the_marks_is_repaired_on_open(tmp_path: Path, clean
                 p.arxiv_id for p in truth.announced_on("cs.CV", mid_june) if p.arxiv_id >= "2106."
             ]
         assert got and sorted(got) == sorted(want)
+
+
+def test_versions_added_to_an_unchanged_paper_are_dated(tmp_path: Path, data_2021: Path) -> None:
+    from dataclasses import replace
+
+    from paperboy.listings import refresh_announcements
+    from paperboy.record import Version
+
+    with open_store(tmp_path / "p.db") as store:
+        import_paths(store, [data_2021 / "cs.CV" / "2021" / "06"])
+        paper = next(p for p in store.papers("cs.CV") if p.version >= 3)
+        known = store.versions(paper.arxiv_id)
+        middle = replace(known[0], number=2, submitted=paper.updated, announced=None)
+        # An arXivRaw-like source adds v2 to a paper whose latest version is already stored.
+        again = paper.with_changes(versions=[*known, middle])
+        assert store.upsert([again], "oai:cs.CV").unchanged == [paper.arxiv_id]
+        refresh_announcements(store)
+        v2 = next(v for v in store.versions(paper.arxiv_id) if v.number == 2)
+        assert isinstance(v2, Version) and v2.announced is not None

@@ -42,14 +42,17 @@ def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = Non
     for month in chosen:
         # Old-style ids start with a letter and sort after every new-style id.
         first, last = ("a", "{") if month == "old" else (f"{month}.", f"{month}.~")
-        papers = store.papers_in_id_range(first, last)
-        rows = [
-            (p.arxiv_id, v.number, v.announced, False)
-            for p in announce.with_announcements(papers)
-            for v in p.versions
-            if v.announced is not None and not v.announced_observed
-        ]
-        store.date_month(month, rows)
+        # Read, dated and cleared under one write lock: a writer that marks the month again
+        # meanwhile waits, so its versions are in what is read here or stay marked.
+        with store.transaction():
+            papers = store.papers_in_id_range(first, last)
+            rows = [
+                (p.arxiv_id, v.number, v.announced, False)
+                for p in announce.with_announcements(papers)
+                for v in p.versions
+                if v.announced is not None and not v.announced_observed
+            ]
+            store.date_month(month, rows)
         dated += len(papers)
     return dated
 

@@ -120,7 +120,22 @@ _V4 = """
 INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 67108864);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# Version 5: a version row that is new, or whose submission time changed, marks its id month
+# for dating in the statement that writes it (a source can add intermediate versions to a
+# paper whose metadata is unchanged, which the upsert does not count as a change).
+_V5 = """
+CREATE TRIGGER versions_mark_insert AFTER INSERT ON versions BEGIN
+    INSERT OR IGNORE INTO undated_months (month) VALUES (CASE WHEN new.arxiv_id GLOB
+        '[0-9][0-9][0-9][0-9].*' THEN substr(new.arxiv_id, 1, 4) ELSE 'old' END);
+END;
+CREATE TRIGGER versions_mark_update AFTER UPDATE OF submitted ON versions
+WHEN old.submitted IS NOT new.submitted BEGIN
+    INSERT OR IGNORE INTO undated_months (month) VALUES (CASE WHEN new.arxiv_id GLOB
+        '[0-9][0-9][0-9][0-9].*' THEN substr(new.arxiv_id, 1, 4) ELSE 'old' END);
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
