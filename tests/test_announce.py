@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -394,7 +395,7 @@ def test_no_paper_is_announced_before_its_schedule(
 def test_share_of_papers_announced_on_schedule(
     papers_2021: list[Paper], final_days: dict[str, date]
 ) -> None:
-    def share(holidays: frozenset[date]) -> float:
+    def share(holidays: AbstractSet[date]) -> float:
         hits = sum(
             final_days[p.arxiv_id] == schedule_day(p.published, holidays) for p in papers_2021
         )

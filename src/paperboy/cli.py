@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from paperboy import config, export, harvest, importer, listings, taxonomy
@@ -93,12 +94,12 @@ def run() -> None:
     try:
         app(prog_name="paperboy")
     except (StoreBusyError, SchemaError, HolidayFileError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(1)
 
 
 def fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
+    console.print(f"[red]error:[/red] {escape(message)}")  # a URL may hold [/x]
     return typer.Exit(code=1)
 
 

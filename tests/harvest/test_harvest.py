@@ -70,7 +70,7 @@ def test_faults_lose_and_duplicate_nothing(
 ) -> None:
     _point_at(arxiv_server, monkeypatch)
     for kind in ("503", "429", "reset", "truncate", "empty"):
-        arxiv_server.inject(kind, 1, endpoint="api")  # type: ignore[arg-type]
+        arxiv_server.inject(kind, 1, endpoint="api")
     with open_store(tmp_path / "p.db") as store, PoliteClient(delay=0, backoff=0.01) as client:
         result = harvest.harvest_api(store, client, "cs.CV", date(2021, 6, 1), date(2021, 6, 30))
         assert len(result.papers.new) == 1616 and store.count() == 1616

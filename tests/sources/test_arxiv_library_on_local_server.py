@@ -12,7 +12,7 @@ from datetime import date
 from itertools import groupby
 from pathlib import Path
 
-import arxiv  # type: ignore[import-untyped]
+import arxiv
 import pytest
 from arxiv_server import ArxivServer
 from arxiv_server.data import day_files

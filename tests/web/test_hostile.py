@@ -159,9 +159,9 @@ def test_made_up_categories_are_404_and_cost_no_cache(web_db: Path) -> None:
         before = (len(cache.entries), cache.bytes)
         for i in range(3000):
             name = "cs.X" + "".join(chr(ord("a") + int(d)) for d in str(i))  # cs.Xbcd
-            path = [f"/{name}/", f"/{name}/2021/", f"/{name}/2021-06-01/", f"/feeds/{name}.atom"]
-            response = client.get(path[i % 4])
-            assert response.status_code == 404, (path[i % 4], response.status_code)
+            paths = [f"/{name}/", f"/{name}/2021/", f"/{name}/2021-06-01/", f"/feeds/{name}.atom"]
+            response = client.get(paths[i % 4])
+            assert response.status_code == 404, (paths[i % 4], response.status_code)
         assert client.get("/api/months/cs.XYZ").status_code == 404
         assert (len(cache.entries), cache.bytes) == before
 
