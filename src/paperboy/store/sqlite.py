@@ -323,11 +323,24 @@ class SQLiteStore:
 
     def papers_in_id_range(self, first: str, last: str) -> list[Paper]:
         """Papers whose ids sort between first and last (inclusive), with their versions."""
-        rows = self.conn.execute(
+        known: dict[str, list[Version]] = {}
+        # The range's versions in one indexed scan (the primary key starts with arxiv_id),
+        # not one IN (...) query per 500 ids: dating reads whole id months this way.
+        for row in self.conn.execute(
+            "SELECT arxiv_id, number, submitted, announced, announced_how FROM versions "
+            "WHERE arxiv_id BETWEEN ? AND ? ORDER BY arxiv_id, number",
+            (first, last),
+        ):
+            known.setdefault(row[0], []).append(_version(row[1:]))
+        papers = []
+        for row in self.conn.execute(
             f"SELECT {_COLUMNS} FROM papers WHERE arxiv_id BETWEEN ? AND ? ORDER BY arxiv_id",
             (first, last),
-        )
-        return self.with_versions(_paper(r) for r in rows)
+        ):
+            paper = _paper(row)
+            paper.versions = known.get(paper.arxiv_id, [])
+            papers.append(paper)
+        return papers
 
     def id_months(self) -> list[str]:
         """The YYMM prefixes of the new-style ids in the store."""
@@ -428,15 +441,20 @@ class SQLiteStore:
         with self.transaction():
             # Inferred days come from dating itself; an observed one may move its neighbours.
             self._mark_undated([r[0] for r in rows if r[3]])
-            for arxiv_id, number, day, observed in rows:
-                self.conn.execute(
-                    "INSERT INTO versions (arxiv_id, number, announced, announced_how) "
-                    "VALUES (?, ?, ?, ?) ON CONFLICT (arxiv_id, number) DO UPDATE SET "
-                    "announced = excluded.announced, announced_how = excluded.announced_how "
-                    "WHERE versions.announced_how IS NOT 'observed' "
-                    "OR excluded.announced_how = 'observed'",
-                    (arxiv_id, number, day.isoformat(), "observed" if observed else "inferred"),
-                )
+            # One statement for all rows; a row whose day is already stored is not rewritten.
+            self.conn.executemany(
+                "INSERT INTO versions (arxiv_id, number, announced, announced_how) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (arxiv_id, number) DO UPDATE SET "
+                "announced = excluded.announced, announced_how = excluded.announced_how "
+                "WHERE (versions.announced_how IS NOT 'observed' "
+                "OR excluded.announced_how = 'observed') "
+                "AND (versions.announced IS NOT excluded.announced "
+                "OR versions.announced_how IS NOT excluded.announced_how)",
+                [
+                    (arxiv_id, number, day.isoformat(), "observed" if observed else "inferred")
+                    for arxiv_id, number, day, observed in rows
+                ],
+            )
 
     def _mark_undated(self, ids: Iterable[str]) -> None:
         """Mark the id months of these papers as awaiting dating (inside the caller's write)."""
