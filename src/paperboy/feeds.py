@@ -15,6 +15,7 @@ from feedgen.feed import FeedGenerator
 from paperboy.record import Paper
 from paperboy.search import search
 from paperboy.store import SQLiteStore, fts
+from paperboy.textfix import xml_safe
 
 Kind = Literal["atom", "rss"]
 MAX_ENTRIES = 200
@@ -108,12 +109,6 @@ def _one_line(text: str) -> str:
     return _xml_text(" ".join(text.split()))
 
 
-# XML 1.0 allows no C0 control characters but tab, newline and carriage return, no
-# surrogates and neither U+FFFE nor U+FFFF; a feed's title may be a reader's query.
-_NOT_XML = dict.fromkeys(
-    [c for c in range(32) if c not in (9, 10, 13)] + [*range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
-)
-
-
 def _xml_text(text: str) -> str:
-    return text.translate(_NOT_XML)
+    # Stored text is already clean (import repairs it); a feed's title may be a reader's query.
+    return xml_safe(text)
