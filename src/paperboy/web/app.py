@@ -131,12 +131,15 @@ class HeadAsGet:
             await self.app(scope, receive, send)
             return
 
+        body_sent = False
+
         async def headers_only(message: Message) -> None:
+            nonlocal body_sent
             if message["type"] == "http.response.body":
-                message = {"type": "http.response.body", "body": b"", "more_body": False}
-                if getattr(headers_only, "done", False):
+                if body_sent:  # GET streamed its body in parts: HEAD ends after the first
                     return
-                headers_only.done = True  # type: ignore[attr-defined]
+                body_sent = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
