@@ -33,6 +33,13 @@ def base_url(default: str = "http://127.0.0.1:8000") -> str:
     return os.environ.get("PAPERBOY_BASE_URL", "").strip() or default
 
 
+def holidays_file() -> Path:
+    """The user's own holiday table, extending the packaged one: $PAPERBOY_HOLIDAYS, or
+    holidays.txt in paperboy's data directory."""
+    env = os.environ.get("PAPERBOY_HOLIDAYS")
+    return Path(env) if env else data_dir() / "holidays.txt"
+
+
 def sample_dir() -> Path:
     """The small real sample shipped inside the package (see data/SAMPLE-NOTICE.md)."""
     return Path(__file__).parent / "data" / "sample"

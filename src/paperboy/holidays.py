@@ -9,13 +9,14 @@ listing date that does not appear.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
+
+from paperboy.config import holidays_file
 
 _T = TypeVar("_T")
 PACKAGED = Path(__file__).parent / "data" / "holidays.txt"
@@ -39,14 +40,6 @@ def skipped_listing(published: date) -> date:
     while evening.weekday() not in _EVENINGS:
         evening += timedelta(days=1)
     return evening + timedelta(days=1)
-
-
-def user_file() -> Path:
-    """$PAPERBOY_HOLIDAYS, or holidays.txt in paperboy's data directory."""
-    from paperboy.config import data_dir
-
-    env = os.environ.get("PAPERBOY_HOLIDAYS")
-    return Path(env) if env else data_dir() / "holidays.txt"
 
 
 def read_table(paths: list[Path]) -> HolidayTable:
@@ -73,7 +66,7 @@ def read_table(paths: list[Path]) -> HolidayTable:
 @cache
 def table() -> HolidayTable:
     """The packaged table and the user's file (when there is one), read once."""
-    extra = user_file()
+    extra = holidays_file()
     return read_table([PACKAGED, extra] if extra.is_file() else [PACKAGED])
 
 
