@@ -453,6 +453,27 @@ class SQLiteStore:
             None if after[0] is None else date.fromisoformat(after[0]),
         )
 
+    def submission_bounds(self, category: str) -> tuple[datetime, datetime] | None:
+        """The first and last first-version submission times held for a category."""
+        span = self.day_span(category)
+        return None if span is None else self.submission_times(category, *span)
+
+    def submission_times(
+        self, category: str, first: date, last: date
+    ) -> tuple[datetime, datetime] | None:
+        """The earliest and latest submission times of the category's papers submitted on
+        the UTC days first..last, or None when it holds none."""
+        days = self.day_counts(category, first, last)
+        if not days:
+            return None
+        sql = (
+            "SELECT {}(p.published) FROM paper_categories c JOIN papers p ON p.rowid = c.paper "
+            "WHERE c.category = ? AND c.submitted_day = ?"
+        )
+        low = self.conn.execute(sql.format("min"), (category, min(days).isoformat())).fetchone()
+        high = self.conn.execute(sql.format("max"), (category, max(days).isoformat())).fetchone()
+        return datetime.fromisoformat(low[0]), datetime.fromisoformat(high[0])
+
     def data_version(self) -> int:
         """A number SQLite changes whenever another connection commits to the store."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -12,7 +12,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from paperboy import config
+from paperboy import config, listings
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore
 from paperboy.web.cache import PageCache, etag, matches
@@ -83,6 +83,13 @@ class Reader:
 
     def span(self, category: str) -> tuple[date, date] | None:
         return self.cache.get(("span", category), lambda: self.store.day_span(category))
+
+    def latest_listing(self, category: str) -> date | None:
+        """The latest complete announcement of the category (see `listings.latest_complete`)."""
+        return self.cache.get(
+            ("latest", category, date.today()),
+            lambda: listings.latest_complete(self.store, category, date.today()),
+        )
 
     def year_counts(self, category: str, year: int) -> dict[date, int]:
         return self.cache.get(

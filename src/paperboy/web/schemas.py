@@ -60,7 +60,7 @@ class DayOut(BaseModel):
 class ListingEntryOut(BaseModel):
     number: int
     arxiv_id: str
-    section: str
+    section: str  # new | cross | replace
     title: str
     abstract: str
 
@@ -70,6 +70,10 @@ class ListingOut(BaseModel):
     day: date
     previous: date | None
     next: date | None
+    observed: bool  # a source showed this listing; otherwise rebuilt from the store
+    provisional: str | None  # why the store may not know this listing fully, or None
+    closed: str | None  # why arXiv announced nothing this day (weekend, holiday), or None
+    counts: dict[str, int]  # entries per section: new, cross, replace
     entries: list[ListingEntryOut]
 
 

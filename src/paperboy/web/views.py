@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
-from paperboy import announce, export
-from paperboy.formats.listing import Entry
+from paperboy import announce
+from paperboy.listings import SECTIONS, DayListing, Line, listing_of
 from paperboy.record import Paper, Version
 from paperboy.store import SQLiteStore
 from paperboy.web.charts import month_plot, year_heatmap
@@ -21,8 +21,7 @@ from paperboy.web.urls import Urls
 @dataclass(frozen=True, slots=True)
 class ListingItem:
     number: int
-    entry: Entry
-    paper: Paper | None  # the stored paper, for authors and categories
+    line: Line  # its paper (None when only the listing source knows it) gives authors
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,25 +34,26 @@ class DayPage:
     previous: date | None
     next: date | None
     has_year: bool  # the category has papers in this day's year: its calendar exists
+    announcement: DayListing | None = None  # the listing view's doubts and counts
+
+    def section(self, name: str) -> list[ListingItem]:
+        return [i for i in self.listing if i.line.section == name]
 
     @property
-    def new(self) -> list[ListingItem]:
-        return [i for i in self.listing if i.entry.section == "new"]
-
-    @property
-    def cross(self) -> list[ListingItem]:
-        return [i for i in self.listing if i.entry.section != "new"]
+    def sections(self) -> list[tuple[str, str, list[ListingItem]]]:
+        """(section, heading, items) of the listing, in arXiv's order, empty ones left out."""
+        parts = [(name, title, self.section(name)) for name, title in SECTIONS.items()]
+        return [part for part in parts if part[2]]
 
 
 def day_page(store: SQLiteStore, category: str, day: date, view: str) -> DayPage:
     before, after = store.adjacent_days(category, day)
     if view == "listing":
-        entries = export.listing_for_day(store, category, day)
-        papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in entries])}
-        items = [ListingItem(n, e, papers.get(e.arxiv_id)) for n, e in enumerate(entries, 1)]
+        announcement = listing_of(store, category, day)
+        items = [ListingItem(n, line) for n, line in enumerate(announcement.lines, 1)]
         previous, following = _adjacent_listing_days(store, category, day)
         has_year = _year_held(day, before, after, False)
-        return DayPage(category, day, view, [], items, previous, following, has_year)
+        return DayPage(category, day, view, [], items, previous, following, has_year, announcement)
     held = list(store.papers(category=category, start=day, end=day))
     has_year = _year_held(day, before, after, bool(held))
     return DayPage(category, day, "submitted", held, [], before, after, has_year)

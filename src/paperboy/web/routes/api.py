@@ -48,15 +48,25 @@ def listing(reader: ReaderDep, category: str, day: str) -> schemas.ListingOut:
     entries = [
         schemas.ListingEntryOut(
             number=i.number,
-            arxiv_id=i.entry.arxiv_id,
-            section=i.entry.section,
-            title=i.entry.title,
-            abstract=i.entry.abstract,
+            arxiv_id=i.line.arxiv_id,
+            section=i.line.section,
+            title=i.line.title,
+            abstract=i.line.abstract,
         )
         for i in page.listing
     ]
+    announcement = page.announcement
+    assert announcement is not None  # the listing view always has one
     return schemas.ListingOut(
-        category=category, day=page.day, previous=page.previous, next=page.next, entries=entries
+        category=category,
+        day=page.day,
+        previous=page.previous,
+        next=page.next,
+        observed=announcement.observed,
+        provisional=announcement.provisional,
+        closed=announcement.closed,
+        counts=announcement.counts(),
+        entries=entries,
     )
 
 

@@ -30,11 +30,16 @@ RendererDep = Annotated[Renderer, Depends(renderer_of)]
 
 @router.get("/")
 def home(reader: ReaderDep, pages: RendererDep) -> Response:
+    """Tonight's announcement: the latest listing the store fully knows (else the last
+    submission day, for a store that holds no complete listing)."""
     category = reader.default_category()
+    latest = reader.latest_listing(category)
+    if latest is not None:
+        return RedirectResponse(f"/{page_path('listing', category, latest)}", status_code=302)
     span = reader.span(category)
     if span is None:
         return pages.html("empty.html", "", title="No papers yet")
-    return RedirectResponse(f"/{category}/{span[1].isoformat()}/", status_code=302)
+    return RedirectResponse(f"/{page_path('day', category, span[1])}", status_code=302)
 
 
 @router.get("/healthz")
