@@ -233,3 +233,10 @@ def test_counts_of_one_are_singular(db: Path) -> None:
     assert found["total"] == 1
     done = paperboy_run("search", query, "--db", str(db))
     assert done.stdout.startswith("1 paper matches\n"), done.stdout
+
+
+def test_a_query_of_filters_alone_is_still_a_search(db: Path) -> None:
+    done = paperboy_run("search", "cat:cs.RO", "--limit", "2", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert re.match(r"[\d,]+ papers match\n", done.stdout)
+    assert len(re.findall(r"^ +\d+\. ", done.stdout, re.M)) == 2

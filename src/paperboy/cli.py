@@ -29,7 +29,6 @@ from paperboy.wording import plural
 
 if TYPE_CHECKING:
     from paperboy import export, harvest
-    from paperboy.ids import PaperRef
     from paperboy.sources import PoliteClient, SourceError
 
 app = typer.Typer(
@@ -562,32 +561,25 @@ def search_(
     import json
 
     from paperboy import search, terminal
+    from paperboy.ids import parse_ref
 
     text = " ".join(query)
     start, end = parse_range(from_, to)
     with store(db) as s:
-        result = search.lookup(s, text)
-        if result is not None and not result.hits:
+        found = search.lookup(s, text)  # a paper by its id or link: that paper
+        if found is not None and not found.hits:
             raise fail(f"{text.strip()} is not in the store {db_path(db)}")
-        if result is None:
-            result = search.search(s, text, category=category, start=start, end=end, limit=limit)
+        result = found or search.search(
+            s, text, category=category, start=start, end=end, limit=limit
+        )
         if json_:
             typer.echo(json.dumps(terminal.result_json(s, result), ensure_ascii=False, indent=1))
-            return
-        if result.query.match is None and result.hits:  # a paper by its id
-            paper = result.hits[0].paper
-            ref = _ref(text)
-            typer.echo(terminal.paper_text(paper, s.versions(paper.arxiv_id), ref.version))
-            return
-    typer.echo(terminal.result_text(result))
-
-
-def _ref(text: str) -> PaperRef:
-    from paperboy.ids import parse_ref
-
-    ref = parse_ref(text)
-    assert ref is not None  # search.lookup found a paper for it
-    return ref
+        elif found is not None:
+            paper, ref = found.hits[0].paper, parse_ref(text)
+            asked = ref.version if ref is not None else None
+            typer.echo(terminal.paper_text(paper, s.versions(paper.arxiv_id), asked))
+        else:
+            typer.echo(terminal.result_text(result))
 
 
 def _check_port(host: str, port: int) -> None:
