@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Install paperboy with its test dependencies into the checkout's own virtual environment
-# (.venv: Debian's python3 refuses a system-wide pip install), then lint, type-check and run
-# every test.
+# The README's test command. Installs what the tests need that pip cannot (Debian's chromium,
+# for the browser tests: Playwright drives /usr/bin/chromium and never downloads a browser)
+# when run as root, or names the package to install; then installs paperboy with its test
+# dependencies into the checkout's own virtual environment (.venv: Debian's python3 refuses a
+# system-wide pip install), lints, type-checks and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "chromium is missing: install Debian's package first (sudo apt-get install chromium)" >&2
+        exit 1
+    fi
+fi
+
 if [ -n "${VIRTUAL_ENV:-}" ]; then
     py=python
 else

@@ -1,33 +1,45 @@
-"""The `paperboy` command: a thin layer over the library, one function per command."""
+"""The `paperboy` command: a thin layer over the library, one function per command.
+
+It starts in a fraction of a second: what takes long to load (httpx, lxml, rich, jinja2,
+fastapi, uvicorn, ftfy) is imported inside the commands that use it, never at the top here.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import Progress
+import typer.core
 
-from paperboy import config, export, harvest, importer, listings, taxonomy
-from paperboy.announce import announcement_days
+from paperboy import __version__, config, taxonomy
 from paperboy.holidays import HolidayFileError
-from paperboy.sources import PoliteClient, SourceError
 from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
 from paperboy.store.schema import SchemaError
-from paperboy.update import run_update
+from paperboy.wording import plural
+
+if TYPE_CHECKING:
+    from paperboy import export, harvest
+    from paperboy.sources import PoliteClient, SourceError
 
 app = typer.Typer(
     help="Collect arXiv papers of a category, keep them in a local database, write digests.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rich would take longer to load than all the rest
+    pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
 _state: dict[str, Path] = {}
+_verbose: list[bool] = [False]  # set by -v, read when an error is printed
 
 
 _Names = TypeVar("_Names", str, list[str], str | None, list[str] | None)
@@ -57,18 +69,40 @@ CategoriesOpt = Annotated[
 ]
 
 
+_DB_HELP = "SQLite database file (default: $PAPERBOY_DB or the user data dir)"
+# Every command takes --db too, so it can follow the subcommand as well as precede it.
+DbOpt = Annotated[Path | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"paperboy {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
-    db: Annotated[
-        Path | None,
-        typer.Option(help="SQLite database file (default: $PAPERBOY_DB or the user data dir)"),
-    ] = None,
+    db: DbOpt = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="on an error, show its details and traceback")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="print the version and exit", callback=_show_version),
+    ] = False,
 ) -> None:
-    _state["db"] = db if db is not None else default_db_path()
+    if db is not None:
+        _state["db"] = db
+    _verbose[0] = verbose
 
 
-def store() -> SQLiteStore:
-    return open_store(_state.get("db", default_db_path()))
+def db_path(db: Path | None = None) -> Path:
+    """The store a command works on: its own --db, else the one before it, else the default."""
+    return db or _state.get("db") or default_db_path()
+
+
+def store(db: Path | None = None) -> SQLiteStore:
+    return open_store(db_path(db))
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -90,30 +124,72 @@ def parse_range(from_: str | None, to: str | None) -> tuple[date | None, date | 
 
 def run() -> None:
     """The `paperboy` entry point: an error a user can act on (the store busy or written by a
-    newer paperboy) ends in one line naming it, never a traceback, whatever the command."""
+    newer paperboy, a file that cannot be written) ends in one line naming it, never a
+    traceback, whatever the command; `-v` adds the traceback."""
     try:
         app(prog_name="paperboy")
     except (StoreBusyError, SchemaError, HolidayFileError) as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        _error(str(exc))
+        sys.exit(1)
+    except OSError as exc:
+        _error(os_message(exc))
+        sys.exit(1)
+    except Exception as exc:  # a bug: still one line, with the way to its details
+        _error(f"unexpected {type(exc).__name__}: {exc}")
+        if not _verbose[0]:
+            typer.echo("`paperboy -v ...` shows the traceback; please report it", err=True)
         sys.exit(1)
 
 
-def fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {escape(message)}")  # a URL may hold [/x]
+def os_message(exc: OSError) -> str:
+    """'cannot write /proc/foo: No such file or directory' from an OSError, without its errno."""
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot write{where}: {exc.strerror or exc}"
+
+
+def _error(message: str, detail: str | None = None) -> None:
+    typer.echo(typer.style("error:", fg="red") + f" {message}", err=True)
+    if _verbose[0]:
+        if detail:
+            typer.echo(detail, err=True)
+        if sys.exc_info()[0] is not None:
+            traceback.print_exc()
+
+
+def fail(message: str, detail: str | None = None) -> typer.Exit:
+    """Print an error in one line (and with -v, `detail` and the traceback being handled);
+    raise the result to end the command with status 1."""
+    _error(message, detail)
     return typer.Exit(code=1)
+
+
+@contextmanager
+def writing(what: str) -> Iterator[None]:
+    """An OSError while writing `what` ends the command with one line naming the file."""
+    try:
+        yield
+    except OSError as exc:
+        raise fail(f"{what}: {os_message(exc)}") from None
 
 
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="digest files or directories (recursive)")],
+    db: DbOpt = None,
 ) -> None:
     """Load digest files of either format (collector or listing) into the store."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from paperboy import importer
+
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(f"no such file or directory: {', '.join(missing)}")
     files = list(importer.iter_files(paths))
+    console = Console(stderr=True)
     try:
-        with store() as s, Progress(console=console, transient=True) as progress:
+        with store(db) as s, Progress(console=console, transient=True) as progress:
             task = progress.add_task("importing", total=len(files))
             report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
     except StoreBusyError as exc:
@@ -137,18 +213,27 @@ def export_(
     from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
     to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
     day: Annotated[str | None, typer.Option("--date", help="one day, YYYY-MM-DD")] = None,
+    db: DbOpt = None,
 ) -> None:
     """Write digests from the store: collector archive, announcement listings, or JSON lines."""
+    from paperboy import export
+
     one = parse_day(day, "--date")
     start, end = (one, one) if one else parse_range(from_, to)
-    with store() as s:
+    if format is not Format.json and out.exists() and not out.is_dir():
+        raise fail(f"--out {out} is a file: a {format} export writes a directory of files")
+    with store(db) as s, writing(f"cannot export to {out}"):
         if format is Format.json:
             result = _export_json(s, out, category, start, end)
         elif format is Format.listing:
             result = _export_listings(s, out, category, start, end)
         else:
             result = export.write_collector_archive(s, out, category, start, end)
-    message = f"wrote {result.files} files, {result.papers} papers to {out}"
+    unchanged = result.files - result.written
+    message = (
+        f"{plural(result.files, 'file')} ({result.written} written, {unchanged} unchanged), "
+        f"{plural(result.papers, 'paper')} in {out}"
+    )
     # With JSON on stdout, the summary must not mix into the data.
     typer.echo(message, err=str(out) == "-")
 
@@ -156,6 +241,8 @@ def export_(
 def _export_json(
     s: SQLiteStore, out: Path, category: str, start: date | None, end: date | None
 ) -> export.ExportResult:
+    from paperboy import export
+
     if str(out) == "-":
         return export.write_json_lines(s, sys.stdout, category, start, end)
     target = out / "papers.jsonl" if out.is_dir() else out
@@ -166,17 +253,19 @@ def _export_json(
 def _export_listings(
     s: SQLiteStore, out: Path, category: str, start: date | None, end: date | None
 ) -> export.ExportResult:
+    from paperboy import export, listings
+
     if start is None or end is None:
         raise fail("a listing export needs --date, or --from and --to")
     listings.refresh_announcements(s)  # repair what an interrupted run left undated
-    files = papers = 0
+    files = papers = written = 0
     for day in export.days(start, end):
         entries = export.listing_for_day(s, category, day)
         if entries:
-            export.write_listing(out, category, day, entries)
+            written += export.write_listing(out, category, day, entries)
             files += 1
             papers += len(entries)
-    return export.ExportResult(files, papers)
+    return export.ExportResult(files, papers, written)
 
 
 @app.command()
@@ -191,10 +280,16 @@ def update(
             callback=check_categories,
         ),
     ] = None,
+    db: DbOpt = None,
 ) -> None:
     """The main job: harvest everything since the last complete window, then write the archive."""
+    from paperboy import harvest
+    from paperboy.sources import PoliteClient, SourceError
+    from paperboy.update import run_update
+
     archive = out or config.archive_dir()
-    db = _state.get("db", default_db_path())
+    path = db_path(db)
+    existed = path.exists()
     categories = category or config.categories()
     try:
         for name in categories:
@@ -202,21 +297,43 @@ def update(
     except taxonomy.UnknownCategory as exc:
         raise fail(f"PAPERBOY_CATEGORIES: {exc}") from None
     try:
-        with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
+        with harvest.harvest_lock(path), open_store(path) as s, PoliteClient() as client:
             run_update(s, client, categories, archive, log=typer.echo)
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
-        raise fail(_unreachable(exc)) from None
-    typer.echo(f"archive: {archive / 'calendar.md'}")
+        store_note = f"created the store {path}; " if not existed else ""
+        raise _source_failure(exc, store_note) from None
+    with writing("cannot write the archive"):
+        typer.echo(f"archive: {archive / 'calendar.md'}")
 
 
-def _unreachable(exc: SourceError) -> str:
-    return (
-        f"arXiv could not be reached or answered wrongly: {exc}\n"
-        "Nothing partial was recorded as complete; run the command again later. "
-        "(No network? `paperboy demo` shows paperboy on a bundled sample.)"
+def _source_failure(exc: SourceError, store_note: str = "") -> typer.Exit:
+    """arXiv failed for good: one line saying which host and why (the full URL with -v), one
+    saying what was kept and what to do."""
+    failure = fail(source_problem(exc), detail=str(exc))
+    typer.echo(
+        f"{store_note}nothing partial was recorded as complete: run it again later "
+        "(no network? `paperboy demo` shows paperboy on a bundled sample)",
+        err=True,
     )
+    return failure
+
+
+def source_problem(exc: SourceError) -> str:
+    """'cannot reach arXiv at export.arxiv.org: Name or service not known (2 attempts)': the
+    host and the last problem, without the query URL (hundreds of characters) or an errno."""
+    host = urlsplit(exc.url).hostname if exc.url else None
+    if host is None or exc.problem is None:
+        text = str(exc)
+        return (
+            f"arXiv answered wrongly: {text.replace(exc.url, host) if exc.url and host else text}"
+        )
+    reason = re.sub(r"\[Errno -?\d+\]\s*", "", exc.problem)
+    tries = f" ({plural(exc.attempts, 'attempt')})" if exc.attempts > 1 else ""
+    if reason.startswith(("ConnectError: ", "ConnectTimeout: ")):
+        return f"cannot reach arXiv at {host}: {reason.split(': ', 1)[1]}{tries}"
+    return f"arXiv at {host} failed: {reason}{tries}"
 
 
 class Source(StrEnum):
@@ -237,12 +354,16 @@ def harvest_(
         ),
     ] = Source.api,
     fill_gaps: Annotated[bool, typer.Option(help="re-fetch the days `gaps` reports")] = False,
+    db: DbOpt = None,
 ) -> None:
     """Fetch papers from arXiv into the store (complete windows are never fetched twice)."""
+    from paperboy import harvest, listings
+    from paperboy.sources import PoliteClient, SourceError
+
     start, end = parse_range(from_, to)
-    db = _state.get("db", default_db_path())
+    path = db_path(db)
     try:
-        with harvest.harvest_lock(db), store() as s, PoliteClient() as client:
+        with harvest.harvest_lock(path), open_store(path) as s, PoliteClient() as client:
             results = _harvest(s, client, category, source, start, end, fill_gaps)
             listings.refresh_announcements(s)  # what changed is pending, and any earlier miss
             for result in results:
@@ -252,7 +373,7 @@ def harvest_(
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
-        raise fail(_unreachable(exc)) from None
+        raise _source_failure(exc) from None
 
 
 def _harvest(
@@ -264,6 +385,11 @@ def _harvest(
     end: date | None,
     fill_gaps: bool,
 ) -> list[harvest.HarvestResult]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from paperboy import harvest
+
     if fill_gaps:
         return [
             harvest.harvest_api(s, client, category, gap.day - timedelta(days=5),
@@ -274,7 +400,7 @@ def _harvest(
         return [harvest.harvest_rss(s, client, category)]
     if start is None or end is None:
         raise fail("give the days to harvest: --from YYYY-MM-DD --to YYYY-MM-DD")
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"{category} via {source}", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -286,6 +412,9 @@ def _harvest(
 
 
 def _gaps(s: SQLiteStore, category: str, start: date | None, end: date | None) -> list[harvest.Gap]:
+    from paperboy import harvest
+    from paperboy.announce import announcement_days
+
     counts = s.announcement_counts(category)
     if not counts:
         return []
@@ -298,14 +427,17 @@ def gaps(
     category: CategoryOpt = config.DEFAULT_CATEGORY,
     from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
     to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+    db: DbOpt = None,
 ) -> None:
     """List announcement days whose paper counts look wrong (weekends and holidays excluded)."""
     start, end = parse_range(from_, to)
-    with store() as s:
+    with store(db) as s:
         found = _gaps(s, category, start, end)
     for gap in found:
-        typer.echo(f"{gap.day:%Y-%m-%d %a}: {gap.count} papers, {gap.reason}")
-    typer.echo(f"{len(found)} suspicious days; `paperboy harvest --fill-gaps` re-fetches them")
+        typer.echo(f"{gap.day:%Y-%m-%d %a}: {plural(gap.count, 'paper')}, {gap.reason}")
+    typer.echo(
+        f"{plural(len(found), 'suspicious day')}; `paperboy harvest --fill-gaps` re-fetches them"
+    )
 
 
 _SECTION_TITLES = {
@@ -323,9 +455,12 @@ def listing_(
         str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
     ] = "latest",
     markdown: Annotated[bool, typer.Option(help="print format B (new and cross-lists)")] = False,
+    db: DbOpt = None,
 ) -> None:
     """Print arXiv's announcement listing of a category for one day, from the store."""
-    with store() as s:
+    from paperboy import listings
+
+    with store(db) as s:
         listings.refresh_announcements(s)  # repair what an interrupted run left undated
         when = _listing_day(s, category, day)
         shown = listings.listing_of(s, category, when)
@@ -339,21 +474,22 @@ def listing_(
         why = shown.closed or shown.provisional or "not harvested yet"
         raise fail(f"no {category} listing known for {when:%a, %-d %b %Y}: {why}")
     how = "as announced" if lines[0].observed else "rebuilt from the store"
-    out = Console(soft_wrap=True)  # one line per title: easy to read, grep and pipe
-    out.print(f"[bold]{category}[/bold] listing for {when:%a, %-d %b %Y} ({how})")
+    # One line per title (typer.echo never wraps): easy to read, grep and pipe.
+    out = typer.echo
+    out(f"{typer.style(category, bold=True)} listing for {when:%a, %-d %b %Y} ({how})")
     if shown.provisional:
-        out.print(f"[yellow]{escape(shown.provisional)}[/yellow]")
+        out(typer.style(shown.provisional, fg="yellow"))
     number = 0
     for section, title in _SECTION_TITLES.items():
         part = [line for line in lines if line.section == section]
         if part:
-            out.print(f"\n[bold]{title}[/bold] ({len(part)})")
+            out(f"\n{typer.style(title, bold=True)} ({len(part)})")
         for line in part:
             number += 1
             authors = ", ".join(line.paper.authors) if line.paper else ""
-            out.print(f"{number:>4}. [cyan]{line.arxiv_id}[/cyan] {line.title}", highlight=False)
+            out(f"{number:>4}. {typer.style(line.arxiv_id, fg='cyan')} {line.title}")
             if authors:
-                out.print(f"      [dim]{authors}[/dim]", highlight=False)
+                out("      " + typer.style(authors, dim=True))
 
 
 def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
@@ -363,6 +499,8 @@ def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
     if value == "yesterday":
         return today - timedelta(days=1)
     if value == "latest":
+        from paperboy import listings
+
         latest = listings.latest_complete(s, category, today)
         if latest is None:
             raise fail(f"the store holds no complete {category} listing yet: run `paperboy update`")
@@ -375,32 +513,95 @@ def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
 # ---------------------------------------------------------------- reading: search, web, site
 
 
-@app.command("search")
+class QueryCommand(typer.core.TyperCommand):
+    """A command whose free-text argument takes every word that is not one of its options,
+    wherever it stands: `paperboy search gan -survey --limit 5` searches for "gan -survey"
+    and shows 5 hits. A `--` is dropped, so options after it are still options."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's (vendored) click
+        takes_value = {
+            name: not (param.is_flag or param.count)
+            for param in self.get_params(ctx)
+            if isinstance(param, typer.core.TyperOption)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        takes_value.update(dict.fromkeys(ctx.help_option_names, False))
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if name in takes_value:
+                options.append(arg)
+                if takes_value[name] and name == arg:
+                    options.extend(itertools.islice(rest, 1))  # its value
+            elif arg != "--":
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
+@app.command("search", cls=QueryCommand)
 def search_(
-    query: Annotated[list[str], typer.Argument(help='words, "phrases", ti: au: abs: cat:, -word')],
+    query: Annotated[
+        list[str],
+        typer.Argument(help='words, "phrases", ti: au: abs: cat:, -word; or a paper\'s id or URL'),
+    ],
     from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
     to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
     category: OptionalCategoryOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
     json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    db: DbOpt = None,
 ) -> None:
     """Full-text search of the store, best match first (BM25, title weighted).
 
-    Put -- before a query that leaves words out: paperboy search -- gan -survey
+    A paper's id or URL in any form (2103.15358v2, arXiv:2103.15358, an arxiv.org abs or pdf
+    link, cs/0112017) prints that paper, all its fields and versions.
     """
     import json
 
-    from paperboy import search
+    from paperboy import search, terminal
+    from paperboy.ids import parse_ref
 
+    text = " ".join(query)
     start, end = parse_range(from_, to)
-    with store() as s:
-        result = search.search(
-            s, " ".join(query), category=category, start=start, end=end, limit=limit
+    with store(db) as s:
+        found = search.lookup(s, text)  # a paper by its id or link: that paper
+        if found is not None and not found.hits:
+            raise fail(f"{text.strip()} is not in the store {db_path(db)}")
+        result = found or search.search(
+            s, text, category=category, start=start, end=end, limit=limit
         )
         if json_:
-            typer.echo(json.dumps(search.result_json(s, result), ensure_ascii=False, indent=1))
-            return
-    Console(soft_wrap=True).print(search.result_text(result), highlight=False)
+            typer.echo(json.dumps(terminal.result_json(s, result), ensure_ascii=False, indent=1))
+        elif found is not None:
+            paper, ref = found.hits[0].paper, parse_ref(text)
+            asked = ref.version if ref is not None else None
+            typer.echo(terminal.paper_text(paper, s.versions(paper.arxiv_id), asked))
+        else:
+            typer.echo(terminal.result_text(result))
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line, before any URL is announced, when `host:port` cannot be listened on."""
+    import errno
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}: {exc.strerror or exc}") from None
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise fail(
+                    f"port {port} on {host} is busy (another server uses it): "
+                    "choose another with --port"
+                ) from None
+            raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -413,11 +614,13 @@ def serve(
         str | None,
         typer.Option(help="public URL of the site, for feed links (PAPERBOY_BASE_URL)"),
     ] = None,
+    db: DbOpt = None,
 ) -> None:
     """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
+    _check_port(host, port)
     from paperboy.web.app import serve as run
 
-    run(_state.get("db", default_db_path()), host, port, category, cache_mb, base_url)
+    run(db_path(db), host, port, category, cache_mb, base_url)
 
 
 @app.command()
@@ -425,16 +628,19 @@ def site(
     out: Annotated[Path, typer.Option(help="directory to write the site to")],
     category: CategoriesOpt = None,
     base_url: Annotated[str, typer.Option(help="public URL of the site, for feed links")] = "",
+    db: DbOpt = None,
 ) -> None:
     """Write the static site (day, calendar and paper pages, feeds, browser search)."""
     from paperboy.site import write_site
 
-    with store() as s:
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out {out} is a file: the site is a directory of files")
+    with store(db) as s, writing(f"cannot write the site to {out}"):
         result = write_site(s, out, category or None, base_url=base_url)
     search = "with browser search" if result.search_index else "without search (too many papers)"
     typer.echo(
-        f"{result.pages} pages ({result.written} files changed), {result.papers} papers, "
-        f"{search}: {out / 'index.html'}"
+        f"{plural(result.pages, 'page')} ({plural(result.written, 'file')} changed), "
+        f"{plural(result.papers, 'paper')}, {search}: {out / 'index.html'}"
     )
 
 
@@ -444,6 +650,7 @@ def demo(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
 ) -> None:
     """Serve the small real sample shipped with paperboy, from a temporary store."""
+    _check_port(host, port)
     from paperboy.web.app import demo as run
 
     run(host, port)

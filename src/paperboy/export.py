@@ -22,6 +22,7 @@ from paperboy.store import SQLiteStore
 class ExportResult:
     files: int
     papers: int
+    written: int = 0  # files whose content changed (the others already held it)
 
 
 def write_collector_archive(
@@ -47,31 +48,31 @@ def write_collector_days(
 
 def _write_days(stream: Iterable[Paper], out: Path, category: str) -> ExportResult:
     """One file per submission day of a stream in day order, then the calendar."""
-    files = papers = 0
+    files = papers = written = 0
     for day, group in groupby(stream, key=lambda p: p.submitted_day):
         day_papers = list(group)
         text = collector.render_day(category, day, day_papers)
-        write_if_changed(out / collector.day_path(category, day), text)
+        written += write_if_changed(out / collector.day_path(category, day), text)
         files += 1
         papers += len(day_papers)
     write_calendar(out, category)
-    return ExportResult(files, papers)
+    return ExportResult(files, papers, written)
 
 
-def write_calendar(out: Path, category: str) -> None:
+def write_calendar(out: Path, category: str) -> bool:
     """calendar.md for every day file present under <out>/<category>, as the anchor does."""
     days = [
         date(int(f.stem[:4]), int(f.stem[4:6]), int(f.stem[6:8]))
         for f in (out / category).glob("[0-9]*/[0-9]*/[0-9]*.md")
         if len(f.stem) == 8 and f.stem.isdigit()
     ]
-    write_if_changed(out / "calendar.md", collector.render_calendar(category, days))
+    return write_if_changed(out / "calendar.md", collector.render_calendar(category, days))
 
 
-def write_listing(out: Path, category: str, day: date, entries: Iterable[listing.Entry]) -> Path:
+def write_listing(out: Path, category: str, day: date, entries: Iterable[listing.Entry]) -> bool:
+    """Write a day's listing file unless it already holds it; True when it was written."""
     path = out / listing.listing_path(category, day)
-    write_if_changed(path, listing.render(category, day, list(entries)))
-    return path
+    return write_if_changed(path, listing.render(category, day, list(entries)))
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -152,7 +153,7 @@ def write_json_lines(
     for paper in store.papers(category=category, start=start, end=end):
         stream.write(json.dumps(paper_json(store, paper), ensure_ascii=False) + "\n")
         count += 1
-    return ExportResult(1, count)
+    return ExportResult(1, count, 1)
 
 
 def days(start: date, end: date) -> Iterator[date]:

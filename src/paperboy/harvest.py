@@ -22,6 +22,7 @@ from paperboy.record import Paper
 from paperboy.sources import PoliteClient, arxiv_api, oai_pmh, rss
 from paperboy.sources.problems import RecordProblem
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
+from paperboy.wording import plural
 
 # Submissions are announced up to ~4 days later (Friday afternoon -> Monday evening, longer
 # over holidays): a window ending within this margin of now may still grow.
@@ -50,17 +51,19 @@ class HarvestResult:
     def summary(self, client: PoliteClient | None = None) -> str:
         p = self.papers
         if self.source == "rss":
-            text = f"{self.category} via rss: {self.listing_entries} announcements recorded"
+            text = (
+                f"{self.category} via rss: {plural(self.listing_entries, 'announcement')} recorded"
+            )
         else:
             text = (
-                f"{self.category} via {self.source}: {self.windows} windows fetched, "
+                f"{self.category} via {self.source}: {plural(self.windows, 'window')} fetched, "
                 f"{self.skipped} already complete; papers {len(p.new)} new, "
                 f"{len(p.updated)} updated, {len(p.unchanged)} unchanged"
             )
         if self.deleted:
             text += f"; {len(self.deleted)} deleted at arXiv (kept, marked deleted)"
         if client is not None:
-            text += f"; {client.stats.requests} requests"
+            text += f"; {plural(client.stats.requests, 'request')}"
         if self.problems:
             shown = "; ".join(str(p) for p in self.problems[:_SHOWN_PROBLEMS])
             more = len(self.problems) - _SHOWN_PROBLEMS

@@ -26,6 +26,7 @@ from paperboy.listings import refresh_announcements
 from paperboy.record import Paper, RecordError, Version, split_id
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
 from paperboy.textfix import repair, xml_safe
+from paperboy.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +71,10 @@ class ImportReport:
             f"papers: {self.new} new, {self.updated} updated, {self.unchanged} unchanged",
         ]
         if self.listings:
-            lines.append(f"listings: {self.listings} days, {self.listing_entries} entries")
+            days, entries = plural(self.listings, "day"), plural(self.listing_entries, "entry")
+            lines.append(f"listings: {days}, {entries}")
         if self.skipped:
-            lines.append(f"skipped {self.skipped} files not named like digests")
+            lines.append(f"skipped {plural(self.skipped, 'file')} not named like digests")
         xml = [r for r in self.repairs if r.kind == "xml"]
         if xml:
             lines.append(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-# New-style ids (0704.0001, 2112.15589) and old-style ids (quant-ph/9802028, math.AG/0101001).
-_ID = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
+from paperboy.ids import ID, possible
 
 
 class RecordError(ValueError):
@@ -16,20 +14,13 @@ class RecordError(ValueError):
 
 def split_id(text: str) -> tuple[str, int | None]:
     """'2112.15589v2' -> ('2112.15589', 2); 'quant-ph/9802028' -> ('quant-ph/9802028', None)."""
-    m = _ID.match(text.strip())
+    m = ID.match(text.strip())
     if m is None:
         raise RecordError(f"not an arXiv identifier: {text!r}")
     arxiv_id, v = m.group("id"), m.group("v")
-    if not _possible(arxiv_id):
+    if not possible(arxiv_id):
         raise RecordError(f"not a possible arXiv identifier (no such month): {text!r}")
     return arxiv_id, int(v) if v else None
-
-
-def _possible(arxiv_id: str) -> bool:
-    """Both id styles carry their month (YYMM): one that names no month cannot be arXiv's,
-    and would break the dating of its whole id month."""
-    month = arxiv_id[-5:-3] if "/" in arxiv_id else arxiv_id[2:4]
-    return 1 <= int(month) <= 12
 
 
 def id_month(arxiv_id: str) -> str:

@@ -17,8 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from rich.text import Text
-
+from paperboy.ids import parse_ref
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore, fts
 from paperboy.store.fts import MARK_END, MARK_START, Filters, Order
@@ -443,6 +442,20 @@ def search(
         return SearchResult(query, [], 0, offset, limit, f"This query could not be run ({e}).")
 
 
+def lookup(store: SQLiteStore, text: str) -> SearchResult | None:
+    """When `text` is a reference to one paper (an id or arXiv URL in any form people paste,
+    see `ids.parse_ref`), that paper as the one hit, or no hit and a message when the store
+    lacks it; None when `text` is a query to search for."""
+    ref = parse_ref(text)
+    if ref is None:
+        return None
+    query = ParsedQuery(text, None, Filters())
+    paper = store.get(ref.arxiv_id)
+    if paper is None:
+        return SearchResult(query, [], 0, 0, 1, f"{ref.arxiv_id} is not in the store.")
+    return SearchResult(query, [Hit(paper, 0.0, paper.title, _lead(paper.abstract))], 1, 0, 1)
+
+
 def _run(
     store: SQLiteStore, query: ParsedQuery, limit: int, offset: int, order: Order
 ) -> SearchResult:
@@ -487,71 +500,3 @@ def mark_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
         plain.append(piece)
         at += len(piece)
     return "".join(plain), spans
-
-
-# ---------------------------------------------------------------- output for the command line
-
-
-def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
-    """The result as JSON-ready values; papers as `paperboy export --format json` writes them."""
-    from paperboy.export import paper_json
-
-    hits = []
-    for hit in result.hits:
-        _, title_marks = mark_spans(hit.title)
-        snippet, snippet_marks = mark_spans(hit.snippet)
-        hits.append(
-            {
-                "score": hit.score,
-                "title_marks": title_marks,
-                "snippet": snippet,
-                "snippet_marks": snippet_marks,
-                "paper": paper_json(store, hit.paper),
-            }
-        )
-    return {
-        "query": result.query.text,
-        "match": result.query.match,
-        "notes": list(result.query.notes),
-        "message": result.message,
-        "total": result.total,
-        "total_capped": result.total_is_capped,
-        "offset": result.offset,
-        "limit": result.limit,
-        "hits": hits,
-    }
-
-
-def result_text(result: SearchResult) -> Text:
-    """The result for a terminal: numbered hits, matched terms highlighted."""
-    out = Text()
-    for note in result.query.notes:
-        out.append(f"note: {note}\n", style="yellow")
-    if result.message:
-        out.append(result.message + "\n")
-        return out
-    more = "more than " if result.total_is_capped else ""
-    out.append(f"{more}{result.total:,} papers match\n", style="dim")
-    for n, hit in enumerate(result.hits, start=result.offset + 1):
-        p = hit.paper
-        out.append(f"\n{n:>3}. ", style="bold")
-        out.append(f"{p.arxiv_id}", style="cyan")
-        out.append(f"  {p.submitted_day}  {' '.join(p.categories[:3])}\n", style="dim")
-        out.append("     ")
-        _append_marked(out, " ".join(hit.title.split()), "bold")
-        out.append("\n     " + _short_authors(p.authors) + "\n", style="dim")
-        out.append("     ")
-        _append_marked(out, hit.snippet, "")
-        out.append("\n")
-    return out
-
-
-def _append_marked(out: Text, text: str, style: str) -> None:
-    for piece, hit in split_marks(text):
-        out.append(piece, style=f"{style} reverse yellow".strip() if hit else style)
-
-
-def _short_authors(names: Sequence[str], limit: int = 6) -> str:
-    if len(names) <= limit:
-        return ", ".join(names)
-    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"

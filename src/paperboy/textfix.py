@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 
-import ftfy
-from ftfy.badness import is_bad
-
 _C1 = re.compile("[\u0080-\u009f]")
 # What XML 1.0 cannot carry (every view writes XML or HTML from stored text): C0 controls but
 # tab, newline and carriage return; surrogates (only a JSON escape can make one); and
@@ -44,6 +41,9 @@ def repair(text: str) -> tuple[str, bool]:
     """(text with mojibake fixed, whether it still looks broken)."""
     if text.isascii():
         return text, False
+    import ftfy  # a sixth of a second to load: only importing text needs it
+    from ftfy.badness import is_bad
+
     fixed = ftfy.fix_encoding(text) if is_bad(text) else text
     return fixed, bool(is_bad(fixed)) or _has_lost_byte(fixed)
 

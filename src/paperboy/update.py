@@ -11,6 +11,7 @@ from pathlib import Path
 from paperboy import export, harvest, listings
 from paperboy.sources import PoliteClient
 from paperboy.store import SQLiteStore
+from paperboy.wording import plural
 
 # Where a fresh store starts: the last week, enough for the current listings. Older days
 # are a backfill: `paperboy harvest --from ... --to ...`.
@@ -60,6 +61,7 @@ def run_update(
         listings.refresh_announcements(store)  # what changed is pending, and any earlier miss
         written = export.write_collector_days(store, archive, category, api.days | oai.days)
         report.files += written.files
-        log(f"{category}: rewrote {written.files} day files ({written.papers} papers) in {archive}")
-    log(f"{client.stats.requests} requests to arXiv")
+        files, papers = plural(written.files, "day file"), plural(written.papers, "paper")
+        log(f"{category}: rewrote {files} ({papers}) in {archive}")
+    log(f"{plural(client.stats.requests, 'request')} to arXiv")
     return report

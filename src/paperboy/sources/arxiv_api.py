@@ -456,7 +456,9 @@ def _window_page(
         raise
     except SourceError as exc:
         # Retries ran out: say which window failed, not only which URL.
-        raise SourceError(f"window {window}: {exc}", url=exc.url, attempts=exc.attempts) from exc
+        raise SourceError(
+            f"window {window}: {exc}", url=exc.url, attempts=exc.attempts, problem=exc.problem
+        ) from exc
 
 
 # Halvings of a window whose counts disagree before giving up (a month / 2**8: ~3 hours).

@@ -48,19 +48,31 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class SourceError(RuntimeError):
-    """A source could not deliver; the message names the URL (or window) that failed."""
+    """A source could not deliver; the message names the URL (or window) that failed.
 
-    def __init__(self, message: str, *, url: str | None = None, attempts: int = 0) -> None:
+    `problem` is the last failure alone ('ConnectError: [Errno 111] Connection refused',
+    'HTTP 503'), for a message short enough to read at a glance beside the host.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        attempts: int = 0,
+        problem: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.url = url
         self.attempts = attempts
+        self.problem = problem
 
 
 class HttpStatusError(SourceError):
     """A non-retryable HTTP status (4xx other than 429); keeps the body for error feeds."""
 
     def __init__(self, url: str, status: int, body: bytes) -> None:
-        super().__init__(f"HTTP {status} from {url}", url=url, attempts=1)
+        super().__init__(f"HTTP {status} from {url}", url=url, attempts=1, problem=f"HTTP {status}")
         self.status = status
         self.body = body
 
@@ -237,6 +249,7 @@ class PoliteClient:
             f"{url}: gave up after {tries} attempts; last problem: {problem}",
             url=url,
             attempts=tries,
+            problem=problem,
         )
 
     def _attempt(
@@ -261,6 +274,7 @@ class PoliteClient:
                     f"{url}: HTTP {status} asks us to wait {wait:.0f}s, more than the "
                     f"{self.max_retry_after:.0f}s we allow; try again later",
                     url=url,
+                    problem=f"HTTP {status}, asked to wait {wait:.0f}s",
                 )
             return _Failure(f"HTTP {status}", retry_after=wait)
         if status >= 400:

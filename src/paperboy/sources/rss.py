@@ -80,7 +80,7 @@ def fetch_feed(
     try:
         return client.fetch(url, parse)
     except HttpStatusError as exc:
-        raise SourceError(f"{url}: HTTP {exc.status}", url=url) from None
+        raise SourceError(f"{url}: HTTP {exc.status}", url=url, problem=exc.problem) from None
 
 
 def parse_feed(body: bytes) -> list[FeedItem]:

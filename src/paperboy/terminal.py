@@ -1,0 +1,139 @@
+"""What `paperboy search` prints: hits for a terminal or as JSON, and one paper in full.
+
+Styles come from typer (loaded with the command line anyway, unlike rich): `typer.echo`
+drops them when the output is not a terminal, so piped output is plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import typer
+
+from paperboy.record import Paper, Version
+from paperboy.search import Hit, SearchResult, mark_spans, split_marks
+from paperboy.store import SQLiteStore
+from paperboy.wording import plural
+
+
+def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
+    """The result as JSON-ready values; papers as `paperboy export --format json` writes them."""
+    from paperboy.export import paper_json
+
+    hits = []
+    for hit in result.hits:
+        _, title_marks = mark_spans(hit.title)
+        snippet, snippet_marks = mark_spans(hit.snippet)
+        hits.append(
+            {
+                "score": hit.score,
+                "title_marks": title_marks,
+                "snippet": snippet,
+                "snippet_marks": snippet_marks,
+                "paper": paper_json(store, hit.paper),
+            }
+        )
+    return {
+        "query": result.query.text,
+        "match": result.query.match,
+        "notes": list(result.query.notes),
+        "message": result.message,
+        "total": result.total,
+        "total_capped": result.total_is_capped,
+        "offset": result.offset,
+        "limit": result.limit,
+        "hits": hits,
+    }
+
+
+def result_text(result: SearchResult) -> str:
+    """The result for a terminal: numbered hits, matched terms highlighted."""
+    out = [typer.style(f"note: {note}", fg="yellow") for note in result.query.notes]
+    if result.message:
+        return "\n".join([*out, result.message])
+    more = "more than " if result.total_is_capped else ""
+    papers = "paper matches" if result.total == 1 else "papers match"
+    out.append(typer.style(f"{more}{result.total:,} {papers}", dim=True))
+    for n, hit in enumerate(result.hits, start=result.offset + 1):
+        out += ["", _hit_text(n, hit)]
+    return "\n".join(out)
+
+
+def _hit_text(n: int, hit: Hit) -> str:
+    p = hit.paper
+    return "\n".join(
+        [
+            typer.style(f"{n:>3}. ", bold=True)
+            + typer.style(p.arxiv_id, fg="cyan")
+            + typer.style(f"  {p.submitted_day}  {' '.join(p.categories[:3])}", dim=True),
+            "     " + _marked(" ".join(hit.title.split()), bold=True),
+            "     " + typer.style(_short_authors(p.authors), dim=True),
+            "     " + _marked(hit.snippet, bold=False),
+        ]
+    )
+
+
+def _marked(text: str, *, bold: bool) -> str:
+    return "".join(
+        typer.style(piece, bold=bold, fg="yellow", reverse=True)
+        if hit
+        else typer.style(piece, bold=bold or None)
+        for piece, hit in split_marks(text)
+    )
+
+
+def _short_authors(names: Sequence[str], limit: int = 6) -> str:
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
+def paper_text(paper: Paper, versions: Sequence[Version], asked: int | None = None) -> str:
+    """Every stored field of one paper, then its versions (submitted, announced)."""
+    label = typer.style
+    lines = [
+        label(paper.arxiv_id, fg="cyan", bold=True) + label(f"v{paper.version}", dim=True),
+        label(" ".join(paper.title.split()), bold=True),
+        ", ".join(paper.authors),
+        "",
+    ]
+    fields = [
+        ("categories", " ".join(paper.categories) + f" (primary {paper.primary_category})"),
+        ("published", f"{paper.published:%Y-%m-%d %H:%M} UTC"),
+        ("updated", f"{paper.updated:%Y-%m-%d %H:%M} UTC"),
+        ("comment", paper.comment),
+        ("journal", paper.journal_ref),
+        ("doi", paper.doi),
+        ("abstract page", paper.abs_url),
+        ("pdf", paper.pdf_url),
+    ]
+    lines += [
+        f"{label(f'{name}:', dim=True)} {' '.join(value.split())}"
+        for name, value in fields
+        if value
+    ]
+    lines += [
+        "",
+        " ".join(paper.abstract.split()),
+        "",
+        label(plural(len(versions), "version"), bold=True),
+    ]
+    lines += [_version_text(v) for v in versions]
+    if asked is not None and asked not in {v.number for v in versions}:
+        known = f"v{versions[-1].number}" if versions else f"v{paper.version}"
+        lines.append(
+            typer.style(
+                f"note: v{asked} is not in the store (the latest known is {known})", fg="yellow"
+            )
+        )
+    return "\n".join(lines)
+
+
+def _version_text(v: Version) -> str:
+    submitted = f"submitted {v.submitted:%Y-%m-%d %H:%M} UTC" if v.submitted else "submitted ?"
+    if v.announced is None:
+        announced = "announcement day unknown"
+    else:
+        how = "" if v.announced_observed else " (inferred)"
+        announced = f"announced {v.announced:%a %Y-%m-%d}{how}"
+    return f"  v{v.number}  {submitted}, {announced}"
