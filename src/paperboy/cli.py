@@ -427,16 +427,18 @@ def site(
     out: Annotated[Path, typer.Option(help="directory to write the site to")],
     category: CategoriesOpt = None,
     base_url: Annotated[str, typer.Option(help="public URL of the site, for feed links")] = "",
+    from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
 ) -> None:
-    """Write the static site (day, calendar and paper pages, feeds, browser search)."""
+    """Write the static site (day, listing and calendar pages, feeds, browser search)."""
     from paperboy.site import write_site
 
+    start, end = parse_range(from_, to)
     with store() as s:
-        result = write_site(s, out, category or None, base_url=base_url)
-    search = "with browser search" if result.search_index else "without search (too many papers)"
+        result = write_site(s, out, category or None, base_url=base_url, start=start, end=end)
     typer.echo(
         f"{result.pages} pages ({result.written} files changed), {result.papers} papers, "
-        f"{search}: {out / 'index.html'}"
+        f"with browser search in {result.shards} monthly shards: {out / 'index.html'}"
     )
 
 
