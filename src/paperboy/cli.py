@@ -436,9 +436,10 @@ def site(
     start, end = parse_range(from_, to)
     with store() as s:
         result = write_site(s, out, category or None, base_url=base_url, start=start, end=end)
+    shards = f"{result.shards} monthly shard{'s' if result.shards != 1 else ''}"
     typer.echo(
         f"{result.pages} pages ({result.written} files changed), {result.papers} papers, "
-        f"with browser search in {result.shards} monthly shards: {out / 'index.html'}"
+        f"with browser search in {shards}: {out / 'index.html'}"
     )
 
 
