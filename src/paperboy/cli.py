@@ -628,19 +628,22 @@ def site(
     out: Annotated[Path, typer.Option(help="directory to write the site to")],
     category: CategoriesOpt = None,
     base_url: Annotated[str, typer.Option(help="public URL of the site, for feed links")] = "",
+    from_: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
     db: DbOpt = None,
 ) -> None:
-    """Write the static site (day, calendar and paper pages, feeds, browser search)."""
+    """Write the static site (day, listing and calendar pages, feeds, browser search)."""
     from paperboy.site import write_site
 
+    start, end = parse_range(from_, to)
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out} is a file: the site is a directory of files")
     with store(db) as s, writing(f"cannot write the site to {out}"):
-        result = write_site(s, out, category or None, base_url=base_url)
-    search = "with browser search" if result.search_index else "without search (too many papers)"
+        result = write_site(s, out, category or None, base_url=base_url, start=start, end=end)
     typer.echo(
         f"{plural(result.pages, 'page')} ({plural(result.written, 'file')} changed), "
-        f"{plural(result.papers, 'paper')}, {search}: {out / 'index.html'}"
+        f"{plural(result.papers, 'paper')}, with browser search in "
+        f"{plural(result.shards, 'monthly shard')}: {out / 'index.html'}"
     )
 
 

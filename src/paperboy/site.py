@@ -1,41 +1,50 @@
-"""The static site: the web reader's day, calendar and paper pages written as plain files.
+"""The static site: day, listing and calendar pages written as plain files, for GitHub Pages.
 
-Every link is relative and names index.html, so the site works under any prefix (a GitHub
-Pages project site) and from the disk. Search runs in the browser over a prebuilt index of
-titles, authors and categories (abstracts would make it too large); past `search_limit`
-papers the index is left out and the search page says so. Files whose content is unchanged
-are not rewritten, so a daily rebuild uploads only what changed.
+Sized for the whole archive (GitHub Pages allows 1 GB): a paper is written out in full once,
+on the page of its submission day, where its anchor (`#2103.15358`) is its address; listing
+pages name each paper in a line linking there. Search runs in the browser over monthly
+shards of titles, authors and abstracts (gzip files, unpacked by the browser), fetched only
+as a query needs them. Every link is relative and names index.html, so the site works under
+any prefix and, search aside, from the disk.
+
+A rebuild renders only pages whose inputs changed: each page's fingerprint (its papers, its
+neighbours, the code and templates) is kept in a manifest in the output folder, and files
+whose content is unchanged are not rewritten, so a daily upload carries only what changed.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment
 
-from paperboy import config, feeds
+from paperboy import __version__, config, feeds, listings
 from paperboy.export import write_if_changed
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore
 from paperboy.web import rendering, views
 from paperboy.web.urls import Urls, page_path
 
-SEARCH_LIMIT = 250_000
-# After the last submission day, the listings that announce those papers.
-LISTING_TAIL = timedelta(days=7)
+MANIFEST = ".paperboy-site.json"
+SHARDS = "search/shards.json"
+_SECTIONS = ("new", "cross", "replace")
 
 
 @dataclass(slots=True)
 class SiteResult:
     out: Path
-    pages: int = 0
-    written: int = 0  # pages whose content changed
+    pages: int = 0  # pages of the site
+    rendered: int = 0  # pages whose inputs changed since the last build
+    written: int = 0  # files whose content changed
     papers: int = 0
-    search_index: bool = False
+    shards: int = 0  # monthly search shards
     categories: list[str] = field(default_factory=list)
 
 
@@ -43,21 +52,58 @@ class SiteResult:
 class _Writer:
     out: Path
     env: Environment
-    categories: Sequence[str]
     result: SiteResult
+    code: str  # fingerprint of what renders pages: a change re-renders them all
+    old: dict[str, str]  # page -> fingerprint, from the last build's manifest
+    new: dict[str, str] = field(default_factory=dict)
 
-    def page(self, path: str, template: str, *, category: str, title: str, **ctx: object) -> None:
-        """Render `template` to <out>/<path>index.html (or <out>/<path> for a file name)."""
+    def page(
+        self,
+        path: str,
+        template: str,
+        inputs: object = None,
+        *,
+        category: str,
+        title: str,
+        **ctx: object,
+    ) -> None:
+        """Render `template` to <out>/<path>index.html (or <out>/<path> for a file name).
+
+        Given its `inputs` (every value it shows, whose repr is their fingerprint), the page
+        is rendered only when they or the code differ from the last build's, or its file is
+        missing: a rebuild with nothing changed renders almost nothing.
+        """
+        name = path + "index.html" if path == "" or path.endswith("/") else path
+        self.result.pages += 1
+        if inputs is not None and self.unchanged(name, f"{self.code}{inputs!r}"):
+            return
+        self.result.rendered += 1
         urls = Urls(path, static=True)
         html = rendering.render(
             self.env, template, urls, category=category, title=title, static_site=True, **ctx
         )
-        self.file(path + "index.html" if path == "" or path.endswith("/") else path, html)
-        self.result.pages += 1
+        self.file(name, html)
 
-    def file(self, relative: str, text: str | bytes) -> None:
-        if write_if_changed(self.out / relative, text):
+    def unchanged(self, name: str, inputs: str) -> bool:
+        """Whether file `name` was made from these `inputs` by the last build and still is."""
+        key = self.new[name] = hashlib.sha1(inputs.encode()).hexdigest()
+        return self.old.get(name) == key and (self.out / name).exists()
+
+    def file(self, relative: str, content: str | bytes) -> None:
+        if write_if_changed(self.out / relative, content):
             self.result.written += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A paper as a listing page names it: its text as listed, and where it is written."""
+
+    number: int
+    section: str
+    arxiv_id: str
+    title: str
+    paper: Paper | None
+    day_page: str | None  # the site path of the day page holding it in full (None: not here)
 
 
 def write_site(
@@ -66,122 +112,245 @@ def write_site(
     categories: Sequence[str] | None = None,
     *,
     base_url: str = "",
-    search_limit: int = SEARCH_LIMIT,
+    start: date | None = None,
+    end: date | None = None,
 ) -> SiteResult:
-    """Write the site for `categories` (default: the ones `paperboy update` keeps)."""
+    """Write the site of `categories` (default: the ones `paperboy update` keeps), holding
+    the papers submitted from `start` to `end` and the listings announced then."""
     wanted = list(categories or config.categories())
-    held = [c for c in wanted if store.day_span(c) is not None]
+    by_category = {c: list(store.papers(category=c, start=start, end=end)) for c in wanted}
+    held = [c for c in wanted if by_category[c]]
     result = SiteResult(out, categories=held)
-    writer = _Writer(out, rendering.environment(), held, result)
-    _copy_static(out)
+    writer = _Writer(
+        out, rendering.environment(), result, _code_key(held, base_url), _manifest(out)
+    )
+    _copy_static(writer)
+    homes: dict[str, tuple[Paper, str]] = {}
     for category in held:
-        _write_category(store, writer, category, base_url)
-    papers = _write_papers(store, writer)
-    result.papers = len(papers)
-    result.search_index = len(papers) <= search_limit
-    _write_search(writer, papers if result.search_index else [], base_url)
-    _write_home(store, writer)
+        for paper in by_category[category]:
+            if paper.arxiv_id not in homes or paper.primary_category == category:
+                homes[paper.arxiv_id] = (paper, category)
+    for category in held:
+        others = [(c, len(by_category[c])) for c in held if c != category]
+        _write_category(store, writer, category, by_category[category], start, end, others)
+        _write_feeds(
+            store, writer, category, base_url, {p.submitted_day for p in by_category[category]}
+        )
+    result.papers = len(homes)
+    _write_search(writer, list(homes.values()), held)
+    _write_home(writer, held, by_category)
+    writer.file(MANIFEST, json.dumps({**writer.old, **writer.new}, sort_keys=True, indent=0))
     return result
 
 
-def _copy_static(out: Path) -> None:
+def _code_key(categories: Sequence[str], base_url: str) -> str:
+    """What every page depends on besides its data: templates, the code that fills them, the
+    categories of the site (its navigation) and its public URL."""
+    h = hashlib.sha1(f"{__version__}{categories}{base_url}".encode())
+    for f in sorted(rendering.TEMPLATES.iterdir()):
+        h.update(f.read_bytes())
+    for module in (rendering, views):
+        h.update(Path(module.__file__ or "").read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def _manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: everything is rendered again
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _copy_static(w: _Writer) -> None:
     for f in rendering.STATIC.iterdir():
         if f.is_file():
-            write_if_changed(out / "static" / f.name, f.read_bytes())
-    write_if_changed(out / ".nojekyll", b"")  # serve paths as they are on GitHub Pages
+            w.file(f"static/{f.name}", f.read_bytes())
+    w.file(".nojekyll", b"")  # serve paths as they are on GitHub Pages
 
 
-def _write_category(store: SQLiteStore, w: _Writer, category: str, base_url: str) -> None:
-    months = store.month_counts(category)
-    span = store.day_span(category)
-    assert span is not None
+def _write_category(
+    store: SQLiteStore,
+    w: _Writer,
+    category: str,
+    papers: Sequence[Paper],
+    start: date | None,
+    end: date | None,
+    others: list[tuple[str, int]],
+) -> None:
+    by_day: dict[date, list[Paper]] = defaultdict(list)
+    for p in papers:
+        by_day[p.submitted_day].append(p)
+    days = sorted(by_day)
+    listing_days = _listing_days(store, category, start, end)
+    years = sorted({d.year for d in days})
+    _write_calendars(w, category, {d: len(by_day[d]) for d in days}, years, others)
+    for i, day in enumerate(days):
+        before, after = days[i - 1] if i else None, days[i + 1] if i + 1 < len(days) else None
+        day_papers = by_day[day]
+        listed = day in listing_days
+        w.page(
+            page_path("day", category, day),
+            "site_day.html",
+            (day_papers, before, after, listed),
+            category=category,
+            title=f"{category} · {day:%a} {day.day} {day:%b %Y}",
+            day=day,
+            view="submitted",
+            papers=day_papers,
+            items=[],
+            previous=before,
+            next=after,
+            has_year=True,
+            has_other=listed,
+        )
+    written = set(days)
+    ordered = sorted(listing_days)
+    for i, day in enumerate(ordered):
+        before = ordered[i - 1] if i else None
+        after = ordered[i + 1] if i + 1 < len(ordered) else None
+        items = _listing_items(store, category, day, written)
+        w.page(
+            page_path("listing", category, day),
+            "site_day.html",
+            (items, before, after),
+            category=category,
+            title=f"{category} listing · {day:%a} {day.day} {day:%b %Y}",
+            day=day,
+            view="listing",
+            papers=[],
+            items=items,
+            previous=before,
+            next=after,
+            has_year=day.year in years,
+            has_other=day in written,
+        )
+
+
+def _listing_days(
+    store: SQLiteStore, category: str, start: date | None, end: date | None
+) -> set[date]:
+    """Days with new submissions or cross-lists announced (shown by a source or rebuilt)."""
+    listings.refresh_announcements(store)
+    days = set(store.announcement_counts(category)) | set(store.listing_days(category))
+    return {d for d in days if (start is None or d >= start) and (end is None or d <= end)}
+
+
+def _listing_items(store: SQLiteStore, category: str, day: date, written: set[date]) -> list[Item]:
+    lines = [
+        line for line in listings.day_listing(store, category, day) if line.section in _SECTIONS
+    ]
+    lines.sort(key=lambda line: _SECTIONS.index(line.section))  # stable: arXiv's order within
+    items = []
+    for n, line in enumerate(lines, 1):
+        p = line.paper
+        held = p is not None and p.submitted_day in written
+        page = page_path("day", category, p.submitted_day) if p is not None and held else None
+        items.append(Item(n, line.section, line.arxiv_id, line.title, p, page))
+    return items
+
+
+def _write_calendars(
+    w: _Writer,
+    category: str,
+    counts: dict[date, int],
+    years: list[int],
+    others: list[tuple[str, int]],
+) -> None:
+    months: dict[tuple[int, int], int] = defaultdict(int)
+    for d, n in counts.items():
+        months[d.year, d.month] += n
+    span = (min(counts), max(counts))
     path = page_path("category", category)
     page = views.category_page(category, months, span, Urls(path, static=True))
-    others = [(c, n) for c, n in store.categories() if c in w.categories and c != category]
-    w.page(path, "category.html", category=category, title=category, page=page, others=others)
-    years = sorted({y for y, _ in months})
+    w.page(
+        path,
+        "category.html",
+        (counts, others),
+        category=category,
+        title=category,
+        page=page,
+        others=others,
+    )
     for year in years:
-        counts = store.day_counts(category, date(year, 1, 1), date(year, 12, 31))
         path = page_path("year", category, year=year)
-        ypage = views.year_page(category, year, counts, years, Urls(path, static=True))
-        w.page(path, "year.html", category=category, title=f"{category} in {year}", page=ypage)
-    for day in _days(span[0], span[1] + LISTING_TAIL):
-        for view in ("submitted", "listing"):
-            dpage = views.day_page(store, category, day, view)
-            kind = "listing" if view == "listing" else "day"
-            title = f"{category} · {day:%a} {day.day} {day:%b %Y}"
-            path = page_path(kind, category, day)
-            w.page(path, "day.html", category=category, title=title, page=dpage)
-    _write_feeds(store, w, category, base_url)
+        in_year = {d: n for d, n in counts.items() if d.year == year}
+        ypage = views.year_page(category, year, in_year, years, Urls(path, static=True))
+        title = f"{category} in {year}"
+        w.page(path, "year.html", (in_year, years), category=category, title=title, page=ypage)
 
 
-def _write_feeds(store: SQLiteStore, w: _Writer, category: str, base_url: str) -> None:
+def _write_feeds(
+    store: SQLiteStore, w: _Writer, category: str, base_url: str, written: set[date]
+) -> None:
     root = base_url.rstrip("/") + "/" if base_url else ""
+
+    def page_url(p: Paper) -> str:
+        if p.submitted_day in written:
+            return f"{root}{category}/{p.submitted_day.isoformat()}/#{p.arxiv_id}"
+        return f"https://arxiv.org/abs/{p.arxiv_id}"
+
     for kind in ("atom", "rss"):
-        self_url = f"{root}feeds/{category}.{kind}"
         body = feeds.category_feed(
             store,
             category,
             kind,
-            self_url,
-            page_url=(lambda p: f"{root}abs/{p.arxiv_id}/") if root else None,
+            f"{root}feeds/{category}.{kind}",
+            page_url=page_url if root else None,
             site_url=root or f"https://arxiv.org/list/{category}/new",
         )
         w.file(f"feeds/{category}.{kind}", body)
 
 
-def _write_papers(store: SQLiteStore, w: _Writer) -> list[tuple[Paper, str]]:
-    """A page per paper of the site's categories; returns (paper, category of its day page)."""
-    seen: dict[str, tuple[Paper, str]] = {}
-    for category in w.categories:
-        for paper in store.papers(category=category):
-            if paper.arxiv_id not in seen:
-                home = (
-                    paper.primary_category if paper.primary_category in w.categories else category
-                )
-                seen[paper.arxiv_id] = (paper, home)
-    spans = {c: store.day_span(c) for c in w.categories}
-    for paper, home in seen.values():
-        span = spans[home]
-        listing_days = None if span is None else (span[0], span[1] + LISTING_TAIL)
-        page = views.paper_page(store, paper.arxiv_id, home, listing_days)
-        assert page is not None
-        path = page_path("paper", arxiv_id=paper.arxiv_id)
-        w.page(path, "paper.html", category=home, title=paper.title, page=page)
-    return list(seen.values())
-
-
-def _write_search(w: _Writer, papers: Sequence[tuple[Paper, str]], base_url: str) -> None:
-    """search/index.html, and the index it loads: [id, title, authors, day, categories]."""
-    rows = [
-        [p.arxiv_id, " ".join(p.title.split()), ", ".join(p.authors), p.submitted_day.isoformat(),
-         " ".join(p.categories)]
-        for p, _ in sorted(papers, key=lambda item: item[0].published, reverse=True)
+def search_rows(
+    papers: Iterable[tuple[Paper, str]], categories: Sequence[str]
+) -> list[list[object]]:
+    """One shard's rows: [id, day, index of its category, title, authors, categories,
+    abstract], newest first; the category names where its page is."""
+    return [
+        [p.arxiv_id, p.submitted_day.isoformat(), categories.index(home), " ".join(p.title.split()),
+         ", ".join(p.authors), " ".join(p.categories), " ".join(p.abstract.split())]
+        for p, home in sorted(papers, key=lambda item: item[0].published, reverse=True)
     ]  # fmt: skip
-    if papers:
-        w.file("search/index.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
-    category = w.categories[0] if w.categories else config.DEFAULT_CATEGORY
+
+
+def _write_search(w: _Writer, papers: Sequence[tuple[Paper, str]], categories: list[str]) -> None:
+    """search/index.html, search/shards.json (which shards exist) and one gzip JSON shard per
+    month of submission, which the browser fetches only when a query reaches that month."""
+    months: dict[str, list[tuple[Paper, str]]] = defaultdict(list)
+    for p, home in papers:
+        months[f"{p.submitted_day:%Y-%m}"].append((p, home))
+    shards = []
+    for month in sorted(months, reverse=True):
+        rows = json.dumps(
+            search_rows(months[month], categories), ensure_ascii=False, separators=(",", ":")
+        )
+        name = f"search/{month}.json.gz"
+        if not w.unchanged(name, rows):  # compressing is most of a no-op rebuild's time
+            w.file(name, gzip.compress(rows.encode("utf-8"), compresslevel=9, mtime=0))
+        shards.append([month, len(months[month])])
+    w.result.shards = len(shards)
+    index = {"categories": categories, "papers": len(papers), "shards": shards}
+    w.file(SHARDS, json.dumps(index, separators=(",", ":")))
     w.page(
         "search/",
         "static_search.html",
-        category=category,
+        (len(papers), len(shards)),
+        category=categories[0] if categories else config.DEFAULT_CATEGORY,
         title="Search",
-        indexed=len(rows),
-        limit=SEARCH_LIMIT,
+        indexed=len(papers),
+        shards=len(shards),
     )
 
 
-def _write_home(store: SQLiteStore, w: _Writer) -> None:
+def _write_home(w: _Writer, categories: list[str], by_category: dict[str, list[Paper]]) -> None:
     cards = []
-    for category in w.categories:
-        span = store.day_span(category)
-        months = store.month_counts(category)
-        cards.append((category, sum(months.values()), span))
-    category = w.categories[0] if w.categories else config.DEFAULT_CATEGORY
-    w.page("", "home.html", category=category, title="paperboy", cards=cards)
-    w.page("404.html", "error.html", category=category, title="Not found", message="No such page.")
-
-
-def _days(first: date, last: date) -> Iterator[date]:
-    for k in range((last - first).days + 1):
-        yield first + timedelta(days=k)
+    for category in categories:
+        papers = by_category[category]
+        span = (min(p.submitted_day for p in papers), max(p.submitted_day for p in papers))
+        cards.append((category, len(papers), span))
+    category = categories[0] if categories else config.DEFAULT_CATEGORY
+    w.page("", "home.html", cards, category=category, title="paperboy", cards=cards)
+    message = "No such page."
+    w.page("404.html", "error.html", message, category=category, title="Not found", message=message)

@@ -193,8 +193,8 @@ def test_static_site_searches_in_the_browser(static_site: str, page: Page) -> No
     expect(results.first).to_be_visible()
     assert "transformer" in results.first.locator("h3").inner_text().lower()
     results.first.locator("h3 a").click()
-    page.wait_for_url("**/abs/*/index.html")
-    expect(page.locator("h1.title")).to_contain_text("ransformer")
+    page.wait_for_url("**/cs.CV/*/index.html#*")  # the paper, in full on its day page
+    expect(page.locator("article.paper.current h3")).to_contain_text("ransformer")
 
 
 def test_front_page_is_tonights_announcement_marked_new_since_the_last_visit(

@@ -1,22 +1,32 @@
-// paperboy static site: search in the browser over search/index.json, rows of
-// [id, title, authors, day, categories]. Results are built with DOM calls and textContent only:
-// nothing from the index is ever parsed as HTML.
+// paperboy static site: search in the browser. search/shards.json lists the monthly shards,
+// newest first; each search/YYYY-MM.json.gz holds rows of
+// [id, day, category index, title, authors, categories, abstract]. A query fetches shards,
+// newest first, only until it has enough hits; "Search earlier papers" goes on.
+// Results are built with DOM calls and textContent only: nothing from the index is parsed as HTML.
 (function () {
   "use strict";
   const form = document.getElementById("static-search");
-  if (!form || !form.dataset.index) return;
+  if (!form) return;
   const box = form.querySelector('input[name="q"]');
   const results = document.getElementById("results");
   const status = document.getElementById("status");
-  const LIMIT = 100;
-  let rows = null;
+  const more = document.getElementById("more");
+  const LIMIT = 100;  // hits shown
+  const STEP = 12;  // most shards fetched for one click
+  const FROM_DISK = "Search cannot run on a page opened from the disk (file://): the browser " +
+    "does not let it fetch the search index. Serve this folder instead: run " +
+    "`python3 -m http.server` in it and open http://localhost:8000/search/";
+  const shardBase = form.dataset.shards.replace(/shards\.json$/, "");
+  let index = null;
+  const shards = new Map();  // month -> rows, each with its folded fields once searched
+  let search = null;  // {terms, next: position in index.shards, hits: [[score, row]]}
 
   const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
   // 'ti:"neural field" au:he -survey cat:cs.RO' -> [{field, text, negate}]
   function parse(query) {
     const terms = [];
-    const re = /(-?)(?:(ti|au|cat|all):)?(?:"([^"]*)"?|(\S+))/gi;
+    const re = /(-?)(?:(ti|au|abs|cat|all):)?(?:"([^"]*)"?|(\S+))/gi;
     let m;
     while ((m = re.exec(query)) !== null) {
       const text = fold((m[3] !== undefined ? m[3] : m[4] || "").replace(/_/g, " ")).trim();
@@ -27,81 +37,162 @@
     return terms;
   }
 
+  const WEIGHT = { ti: 10, au: 6, cat: 4, abs: 2 };
+
   function score(row, terms) {
-    const fields = { ti: fold(row[1]), au: fold(row[2]), cat: fold(row[4]) };
+    if (!row.f) row.f = { ti: fold(row[3]), au: fold(row[4]), cat: fold(row[5]), abs: fold(row[6]) };
     let total = 0;
     for (const t of terms) {
-      const inTitle = fields.ti.includes(t.text);
-      const where = t.field === "all" ? inTitle || fields.au.includes(t.text) || fields.cat.includes(t.text)
-        : fields[t.field].includes(t.text);
-      if (where === t.negate) return 0;
-      if (!t.negate) total += inTitle ? 10 : 4;
+      let best = 0;
+      for (const field of t.field === "all" ? ["ti", "au", "cat", "abs"] : [t.field]) {
+        if (row.f[field].includes(t.text)) { best = WEIGHT[field]; break; }
+      }
+      if ((best > 0) === t.negate) return 0;
+      total += best;
     }
     return total;
   }
 
-  function item(row, base) {
+  // An arXiv id in any form people paste: 2103.15358v2, arXiv:…, https://arxiv.org/pdf/…, cs/0112017.
+  const ID = /^(?:https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/|arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?\/?$/i;
+
+  function idMonths(id) {
+    const digits = id.includes("/") ? id.split("/")[1] : id;
+    const yy = Number(digits.slice(0, 2));
+    const month = (yy >= 91 ? 1900 : 2000) + yy + "-" + digits.slice(2, 4);
+    // Ids are numbered by arXiv's (Eastern) month, days filed by UTC: look around it too.
+    const at = index.shards.findIndex((s) => s[0] <= month);
+    return index.shards.slice(Math.max(0, at - 1), at + 2).map((s) => s[0]);
+  }
+
+  function link(row) {
+    return form.dataset.root + index.categories[row[2]] + "/" + row[1] + "/index.html#" + row[0];
+  }
+
+  async function fetchJson(url, gzipped) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+    if (!gzipped) return response.json();
+    return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+  }
+
+  async function shard(month) {
+    if (!shards.has(month)) shards.set(month, await fetchJson(shardBase + month + ".json.gz", true));
+    return shards.get(month);
+  }
+
+  async function loadIndex() {
+    if (!index) index = await fetchJson(form.dataset.shards, false);
+    return index;
+  }
+
+  function item(row) {
+    const href = link(row);
     const article = document.createElement("article");
     article.className = "paper";
-    article.id = row[0];
-    article.dataset.href = base + row[0] + "/index.html";
+    article.dataset.href = href;
     const meta = document.createElement("div");
     meta.className = "meta";
     const id = document.createElement("a");
     id.className = "id";
-    id.href = article.dataset.href;
+    id.href = href;
     id.textContent = "arXiv:" + row[0];
     const day = document.createElement("time");
-    day.textContent = row[3];
-    meta.append(id, " ", day, " ", row[4]);
+    day.textContent = row[1];
+    meta.append(id, " ", day, " ", row[5]);
     const h = document.createElement("h3");
     h.className = "title";
     const a = document.createElement("a");
-    a.href = article.dataset.href;
-    a.textContent = row[1];
+    a.href = href;
+    a.textContent = row[3];
     h.append(a);
     const authors = document.createElement("p");
     authors.className = "authors";
-    authors.textContent = row[2];
-    article.append(meta, h, authors);
+    authors.textContent = row[4];
+    const abstract = document.createElement("p");
+    abstract.className = "abstract snippet";
+    abstract.textContent = row[6].length > 320 ? row[6].slice(0, 320).replace(/\s+\S*$/, "") + " …" : row[6];
+    article.append(meta, h, authors, abstract);
     return article;
   }
 
-  function run(query) {
-    const terms = parse(query);
+  function show() {
+    const hits = search.hits.slice().sort((a, b) => b[0] - a[0] || (a[1][1] < b[1][1] ? 1 : -1));
+    results.replaceChildren(...hits.slice(0, LIMIT).map(([, row]) => item(row)));
+    const searched = index.shards.slice(0, search.next);
+    const span = searched.length ? " submitted " + searched[searched.length - 1][0] + " to " + searched[0][0] : "";
+    const n = hits.length;
+    status.textContent = (n ? n.toLocaleString() + " paper" + (n === 1 ? "" : "s") + " match" + (n === 1 ? "es" : "") : "No papers match") +
+      " among the papers" + span + (n > LIMIT ? "; the best " + LIMIT + " are shown." : ".");
+    const left = index.shards.length - search.next;
+    more.hidden = left === 0;
+    if (left) more.textContent = "Search earlier papers (" + left + " more month" + (left === 1 ? "" : "s") + ")";
+  }
+
+  async function step() {
+    const until = Math.min(index.shards.length, search.next + STEP);
+    while (search.next < until) {
+      const rows = await shard(index.shards[search.next][0]);
+      search.next += 1;
+      for (const row of rows) {
+        const s = score(row, search.terms);
+        if (s > 0) search.hits.push([s, row]);
+      }
+      if (search.hits.length >= LIMIT) break;
+    }
+    show();
+  }
+
+  async function findId(id) {
+    for (const month of idMonths(id)) {
+      const row = (await shard(month)).find((r) => r[0].toLowerCase() === id.toLowerCase());
+      if (row) { location.assign(link(row)); return; }
+    }
     results.replaceChildren();
-    if (!terms.some((t) => !t.negate)) {
-      status.textContent = query.trim() ? "Nothing to search for: type a word to find." : status.textContent;
-      return;
-    }
-    const hits = [];
-    for (const row of rows) {
-      const s = score(row, terms);
-      if (s > 0) hits.push([s, row]);
-    }
-    hits.sort((a, b) => b[0] - a[0] || (a[1][3] < b[1][3] ? 1 : -1));
-    status.textContent = hits.length ? hits.length.toLocaleString() + " papers" + (hits.length > LIMIT ? ", the best " + LIMIT + " shown" : "") : "No papers match this query.";
-    for (const [, row] of hits.slice(0, LIMIT)) results.append(item(row, form.dataset.paperBase));
+    status.textContent = "arXiv:" + id + " is not in this site. ";
+    const a = document.createElement("a");
+    a.href = "https://arxiv.org/abs/" + id;
+    a.textContent = "Open it on arXiv";
+    status.append(a);
   }
 
-  async function load() {
-    if (rows) return rows;
-    const response = await fetch(form.dataset.index);
-    rows = await response.json();
-    return rows;
+  async function run(query) {
+    if (location.protocol === "file:") { status.textContent = FROM_DISK; return; }
+    try {
+      await loadIndex();
+      const id = ID.exec(query.trim());
+      if (id) return await findId(id[1]);
+      const terms = parse(query);
+      if (!terms.some((t) => !t.negate)) {
+        results.replaceChildren();
+        more.hidden = true;
+        status.textContent = "Nothing to search for: type a word to find.";
+        return;
+      }
+      search = { terms: terms, next: 0, hits: [] };
+      status.textContent = "Searching…";
+      await step();
+    } catch (error) {
+      status.textContent = "The search index could not be loaded (" + error.message + "). " +
+        "If this page was opened from the disk, serve its folder: python3 -m http.server";
+    }
   }
 
-  form.addEventListener("submit", async function (event) {
+  form.addEventListener("submit", function (event) {
     event.preventDefault();
-    const q = box.value;
-    history.replaceState(null, "", "?q=" + encodeURIComponent(q));
-    await load();
-    run(q);
+    history.replaceState(null, "", "?q=" + encodeURIComponent(box.value));
+    run(box.value);
   });
 
-  const initial = new URLSearchParams(location.search).get("q");
+  more.addEventListener("click", function () {
+    if (search) step().catch((error) => { status.textContent = "The search index could not be loaded (" + error.message + ")."; });
+  });
+
+  if (location.protocol === "file:") status.textContent = FROM_DISK;
+  const params = new URLSearchParams(location.search);
+  const initial = params.get("q") || (params.get("au") ? 'au:"' + params.get("au") + '"' : "");
   if (initial) {
     box.value = initial;
-    load().then(() => run(initial)).catch(() => { status.textContent = "The search index could not be loaded."; });
+    run(initial);
   }
 })();
