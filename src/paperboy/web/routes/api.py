@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from paperboy.search import MAX_LIMIT, search
+from paperboy.ids import parse_ref
+from paperboy.search import MAX_LIMIT, lookup, search
 from paperboy.web import schemas
 from paperboy.web.params import check_category, check_year, parse_day
 from paperboy.web.reader import ReaderDep
@@ -24,10 +25,12 @@ def categories(reader: ReaderDep) -> list[schemas.CategoryOut]:
 
 @router.get("/papers/{arxiv_id:path}", summary="One paper, every field")
 def paper(reader: ReaderDep, arxiv_id: str) -> schemas.PaperDetail:
-    found = reader.store.get(arxiv_id)
-    if found is None:
+    """The paper of any of its versions (2112.03517v1), or arXiv URL (quoted)."""
+    ref = parse_ref(arxiv_id)
+    found = reader.store.get(ref.arxiv_id) if ref else None
+    if ref is None or found is None:
         raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
-    return schemas.paper_detail(found, reader.store.versions(arxiv_id))
+    return schemas.paper_detail(found, reader.store.versions(ref.arxiv_id))
 
 
 @router.get("/days/{category}/{day}", summary="Papers submitted on a day")
@@ -81,6 +84,10 @@ def search_papers(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Literal["relevance", "newest"] = "relevance",
 ) -> schemas.SearchOut:
+    """Full-text search; a query that is a paper's id or arXiv URL returns that paper."""
+    found = lookup(reader.store, q)
+    if found is not None:
+        return schemas.search_out(found)
     result = search(
         reader.store,
         q,

@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from paperboy.search import search
+from paperboy.ids import parse_ref
+from paperboy.search import lookup, search
 from paperboy.web import views
 from paperboy.web.params import check_category, lenient_day, lenient_int, parse_day
 from paperboy.web.reader import Reader, ReaderDep
@@ -59,6 +60,10 @@ def search_page(
     sort: str = "relevance",
     page: str = "1",
 ) -> Response:
+    ref = parse_ref(q)
+    if ref is not None and reader.store.get(ref.arxiv_id) is not None:
+        # A pasted id or arXiv URL goes straight to the paper (any version: its page).
+        return RedirectResponse("/" + page_path("paper", arxiv_id=ref.arxiv_id), status_code=302)
     form = {"q": q, "category": category, "from": start, "to": end, "sort": sort}
     return reader.page(request, lambda: _search(reader, pages, form, page))
 
@@ -69,7 +74,7 @@ def _search(reader: Reader, pages: Renderer, form: dict[str, str], page: str) ->
     number = lenient_int(page, 1, 1, 500)
     order: Literal["relevance", "newest"] = "newest" if form["sort"] == "newest" else "relevance"
     q = form["q"]
-    result = search(
+    result = lookup(reader.store, q) or search(
         reader.store,
         q,
         category=form["category"] or None,
@@ -94,7 +99,12 @@ def _search(reader: Reader, pages: Renderer, form: dict[str, str], page: str) ->
 
 @router.get("/abs/{arxiv_id:path}")
 def paper(reader: ReaderDep, pages: RendererDep, request: Request, arxiv_id: str) -> Response:
-    return reader.page(request, lambda: _paper(reader, pages, arxiv_id.strip("/")))
+    wanted = arxiv_id.strip("/")
+    ref = parse_ref(wanted)
+    if ref is not None and (ref.arxiv_id != wanted or not arxiv_id.endswith("/")):
+        # A version (2112.03517v1), or an id in another form, has the paper's one page.
+        return RedirectResponse("/" + page_path("paper", arxiv_id=ref.arxiv_id), status_code=301)
+    return reader.page(request, lambda: _paper(reader, pages, wanted))
 
 
 def _paper(reader: Reader, pages: Renderer, arxiv_id: str) -> Response:
