@@ -85,9 +85,9 @@ def write_site(
 
 
 def _copy_static(out: Path) -> None:
-    for f in pages.STATIC.iterdir():
+    for f in pages.STATIC.rglob("*"):  # with the vendored katex/ and its fonts
         if f.is_file():
-            write_if_changed(out / "static" / f.name, f.read_bytes())
+            write_if_changed(out / "static" / f.relative_to(pages.STATIC), f.read_bytes())
     write_if_changed(out / ".nojekyll", b"")  # serve paths as they are on GitHub Pages
 
 

@@ -29,7 +29,7 @@ from paperboy.record import Paper, Version
 from paperboy.search import MAX_LIMIT, SearchResult, mark_spans, search
 from paperboy.store import SQLiteStore, fts, open_store
 from paperboy.taxonomy import is_known_category
-from paperboy.web import pages
+from paperboy.web import docs, pages
 
 T = TypeVar("T")
 PER_PAGE = 20
@@ -441,12 +441,13 @@ def create_app(
         title="paperboy",
         summary="Read and search a local archive of arXiv papers.",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # served from the package by docs.add_docs, not a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(reader.watch)],
     )
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    docs.add_docs(app)
     app.add_middleware(HeadAsGet)
     app.state.reader = reader  # what it holds is observable: tests bound its memory
 

@@ -25,6 +25,7 @@ from paperboy.formats.listing import Entry
 from paperboy.record import Paper, Version
 from paperboy.search import split_marks
 from paperboy.store import SQLiteStore, fts
+from paperboy.texmode import text_mode
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -248,6 +249,7 @@ def environment() -> Environment:
     )
     env.filters["linkify"] = linkify
     env.filters["marked"] = marked
+    env.filters["texmode"] = text_mode
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["longdate"] = lambda d: f"{d:%A}, {d.day} {d:%B %Y}"
     env.filters["shortdate"] = lambda d: f"{d:%a} {d.day} {d:%b %Y}"

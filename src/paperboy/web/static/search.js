@@ -82,6 +82,7 @@
     hits.sort((a, b) => b[0] - a[0] || (a[1][3] < b[1][3] ? 1 : -1));
     status.textContent = hits.length ? hits.length.toLocaleString() + " papers" + (hits.length > LIMIT ? ", the best " + LIMIT + " shown" : "") : "No papers match this query.";
     for (const [, row] of hits.slice(0, LIMIT)) results.append(item(row, form.dataset.paperBase));
+    if (window.paperboyMath) window.paperboyMath(results); // static/math.js
   }
 
   async function load() {
