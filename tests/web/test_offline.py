@@ -15,7 +15,7 @@ from paperboy import config
 from paperboy.importer import import_paths
 from paperboy.site import write_site
 from paperboy.store import open_store
-from paperboy.web.pages import STATIC
+from paperboy.web.rendering import STATIC
 
 VENDORED = ("katex", "swagger-ui")
 
