@@ -164,9 +164,12 @@ def _manifest(out: Path) -> dict[str, str]:
 
 
 def _copy_static(w: _Writer) -> None:
-    for f in rendering.STATIC.iterdir():
-        if f.is_file():
-            w.file(f"static/{f.name}", f.read_bytes())
+    """The pages' static files, the vendored KaTeX and its fonts included; not Swagger UI,
+    which only the web app's /api/docs uses."""
+    for f in rendering.STATIC.rglob("*"):
+        relative = f.relative_to(rendering.STATIC)
+        if f.is_file() and relative.parts[0] != "swagger-ui":
+            w.file(f"static/{relative.as_posix()}", f.read_bytes())
     w.file(".nojekyll", b"")  # serve paths as they are on GitHub Pages
 
 

@@ -39,7 +39,7 @@ def test_search_box_goes_to_the_paper(live: Live, data_2021: Path, typed: str) -
     assert response.status_code == 200
     assert str(response.url).endswith("/abs/2103.15358/")
     title = title_in_day_file(data_2021, "2103.15358", "03/20210329.md")
-    assert html.fromstring(response.text).xpath("string(//h1)").strip() == title
+    assert str(html.fromstring(response.text).xpath("string(//h1)")).strip() == title
 
 
 def test_every_version_page_resolves_to_the_paper(live: Live, data_2021: Path) -> None:

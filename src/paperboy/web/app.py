@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperboy import config
 from paperboy.store import open_store
+from paperboy.web import docs
 from paperboy.web.middleware import HeadAsGet
 from paperboy.web.reader import Reader
 from paperboy.web.rendering import STATIC, Renderer
@@ -40,12 +41,13 @@ def create_app(
         title="paperboy",
         summary="Read and search a local archive of arXiv papers.",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # served from the package by docs.add_docs, not a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(reader.watch)],
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    docs.add_docs(app)
     app.add_middleware(HeadAsGet)
     app.state.reader = reader  # what it holds is observable: tests bound its memory
     app.state.renderer = renderer

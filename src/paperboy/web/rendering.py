@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from paperboy.record import Paper
 from paperboy.search import split_marks
+from paperboy.texmode import text_mode
 from paperboy.web.urls import Urls
 
 HERE = Path(__file__).parent
@@ -164,6 +165,7 @@ def environment() -> Environment:
     )
     env.filters["linkify"] = linkify
     env.filters["marked"] = marked
+    env.filters["texmode"] = text_mode
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["longdate"] = lambda d: f"{d:%A}, {d.day} {d:%B %Y}"
     env.filters["shortdate"] = lambda d: f"{d:%a} {d.day} {d:%b %Y}"

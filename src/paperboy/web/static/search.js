@@ -119,6 +119,7 @@
   function show() {
     const hits = search.hits.slice().sort((a, b) => b[0] - a[0] || (a[1][1] < b[1][1] ? 1 : -1));
     results.replaceChildren(...hits.slice(0, LIMIT).map(([, row]) => item(row)));
+    if (window.paperboyMath) window.paperboyMath(results); // static/math.js
     const searched = index.shards.slice(0, search.next);
     const span = searched.length ? " submitted " + searched[searched.length - 1][0] + " to " + searched[0][0] : "";
     const n = hits.length;
