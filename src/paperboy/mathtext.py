@@ -125,7 +125,8 @@ class _Converter(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc has no ty
                     out.append("" if pending else previous.macro_post_space)
                 for char in node.chars:
                     if pending and not char.isspace():
-                        out.append(_script(pending, char))
+                        degree = pending == "^" and char == "o" and "".join(out)[-1:].isdigit()
+                        out.append("°" if degree else _script(pending, char))  # 360^o
                         pending = ""
                     elif char in "^_" and not pending:
                         pending = char

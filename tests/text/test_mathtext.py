@@ -29,6 +29,7 @@ from paperboy.record import Paper
         (r"$\mathbb{R}^N$ and $O(N^2)$", "ℝᴺ and O(N²)"),
         (r"rotated by 90$^{\circ}$ or $360^\circ$", "rotated by 90° or 360°"),
         (r"$F_V$ features", "F_V features"),
+        (r"for $360^o$ Depth", "for 360° Depth"),  # ^o after a number is a degree sign
         # text macros
         (r"accuracy of 87.62\% and 95.05$\%$", "accuracy of 87.62% and 95.05%"),
         (r"we propose \textit{Prototypical Classifier}", "we propose Prototypical Classifier"),
