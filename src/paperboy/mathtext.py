@@ -286,6 +286,11 @@ def _is_money(m: re.Match[str]) -> bool:
     return inline is not None and inline[0].isdigit() and inline[-1].isspace() and after.isdigit()
 
 
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each math span of `text`, delimiters included, as to_unicode sees them."""
+    return [m.span() for m in _math_spans(text)]
+
+
 def _math_spans(text: str) -> list[re.Match[str]]:
     """The math spans of `text`, skipping `$` escaped as `\\$`."""
     spans: list[re.Match[str]] = []
