@@ -39,7 +39,7 @@ import httpx
 from paperboy.importer import import_paths
 from paperboy.record import Paper
 from paperboy.search import search
-from paperboy.store import SQLiteStore, fts, open_store
+from paperboy.store import SQLiteStore, open_store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cvpapers-2021"
 CATEGORY = "cs.CV"
@@ -296,7 +296,8 @@ def run(db: Path, label: str, args: argparse.Namespace) -> dict[str, object]:
     result: dict[str, object] = {"label": label, "papers": papers}
     result["search_ms"] = bench_search(db, queries)
     with open_store(db) as s:
-        day = fts.latest_day(s, CATEGORY)
+        span = s.day_span(CATEGORY)
+        day = span[1] if span else None
     some = next(q.text for q in queries if q.kind == "two title words")
     wrk_urls = {
         "day page": f"/{CATEGORY}/{day}/",

@@ -17,7 +17,7 @@ import uvicorn
 from paperboy.record import Paper
 from paperboy.web.app import create_app
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SCRIPT = "<script>window.__pwned=1</script>"
 HOSTILE_ID = "2112.99999"
 HOSTILE_DAY = "2021-12-31"

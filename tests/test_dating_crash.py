@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from paperboy import listings
 from paperboy.cli import app
 from paperboy.importer import import_paths
+from paperboy.record import id_month
 from paperboy.store import open_store
 
 DAY = date(2021, 6, 1)
@@ -46,6 +47,14 @@ def clean(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Path:
     with open_store(db) as store:
         import_paths(store, [data_2021])
     return db
+
+
+def test_a_finished_import_leaves_no_version_undated(clean: Path) -> None:
+    with sqlite3.connect(clean) as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM versions WHERE announced IS NULL").fetchone()[0] == 0
+        )
+    assert _undated_unmarked(clean) == set()
 
 
 def test_clean_listing_of_1_june_2021_has_138_entries(clean: Path) -> None:
@@ -101,8 +110,22 @@ def test_import_killed_after_its_commit_leaves_listings_repairable(
     finally:
         child.wait()
     assert child.returncode == -signal.SIGKILL
+    # The import commits in short batches, so the kill lands at any point of it: whatever it
+    # left undated is marked for dating, and the next run finishes the work.
+    assert _undated_unmarked(db) == set()
+    rerun = CliRunner().invoke(app, ["--db", str(db), "import", str(data_2021)])
+    assert rerun.exit_code == 0, rerun.output
     assert _cli_listing(db) == _cli_listing(clean)
     assert _full_listing(db) == _full_listing(clean)
+
+
+def _undated_unmarked(db: Path) -> set[str]:
+    """Id months holding a version with no announcement day that are not marked for dating."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT arxiv_id FROM versions WHERE announced IS NULL")
+        undated = {id_month(arxiv_id) for (arxiv_id,) in rows}
+        marked = {m for (m,) in conn.execute("SELECT month FROM undated_months")}
+    return undated - marked
 
 
 def _papers(db: Path) -> int:

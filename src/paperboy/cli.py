@@ -328,23 +328,21 @@ def listing_(
     with store() as s:
         listings.refresh_announcements(s)  # repair what an interrupted run left undated
         when = _listing_day(s, category, day)
-        lines = listings.day_listing(s, category, when)
+        shown = listings.listing_of(s, category, when)
+        lines = shown.lines
     if markdown:
         from paperboy.formats import listing as format_b
 
         typer.echo(format_b.render(category, when, listings.format_b_entries(lines)), nl=False)
         return
     if not lines:
-        raise fail(
-            f"no {category} listing known for {when:%a, %-d %b %Y}: "
-            "not an announcement day, or not harvested yet"
-        )
+        why = shown.closed or shown.provisional or "not harvested yet"
+        raise fail(f"no {category} listing known for {when:%a, %-d %b %Y}: {why}")
     how = "as announced" if lines[0].observed else "rebuilt from the store"
     out = Console(soft_wrap=True)  # one line per title: easy to read, grep and pipe
     out.print(f"[bold]{category}[/bold] listing for {when:%a, %-d %b %Y} ({how})")
-    doubt = listings.provisional_reason(lines, when)
-    if doubt:
-        out.print(f"[yellow]{doubt}[/yellow]")
+    if shown.provisional:
+        out.print(f"[yellow]{escape(shown.provisional)}[/yellow]")
     number = 0
     for section, title in _SECTION_TITLES.items():
         part = [line for line in lines if line.section == section]
@@ -365,10 +363,10 @@ def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
     if value == "yesterday":
         return today - timedelta(days=1)
     if value == "latest":
-        known = [d for d in s.announcement_counts(category) if d <= today]
-        if not known:
-            raise fail(f"the store holds no {category} papers yet: run `paperboy update`")
-        return max(known)
+        latest = listings.latest_complete(s, category, today)
+        if latest is None:
+            raise fail(f"the store holds no complete {category} listing yet: run `paperboy update`")
+        return latest
     parsed = parse_day(value, "--date")
     assert parsed is not None
     return parsed

@@ -16,7 +16,7 @@ from feedgen.feed import FeedGenerator
 from paperboy.mathtext import to_unicode
 from paperboy.record import Paper
 from paperboy.search import search
-from paperboy.store import SQLiteStore, fts
+from paperboy.store import SQLiteStore
 from paperboy.textfix import xml_safe
 
 Kind = Literal["atom", "rss"]
@@ -26,9 +26,10 @@ CATEGORY_DAYS = 7
 
 def latest_papers(store: SQLiteStore, category: str, days: int = CATEGORY_DAYS) -> list[Paper]:
     """The papers of the last `days` submission days the store holds, newest first."""
-    last = fts.latest_day(store, category)
-    if last is None:
+    span = store.day_span(category)
+    if span is None:
         return []
+    last = span[1]
     papers = list(store.papers(category=category, start=last - timedelta(days=days - 1), end=last))
     return list(reversed(papers))[:MAX_ENTRIES]
 

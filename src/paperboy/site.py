@@ -20,9 +20,9 @@ from jinja2 import Environment
 from paperboy import config, feeds
 from paperboy.export import write_if_changed
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore, fts
-from paperboy.web import pages
-from paperboy.web.pages import Urls
+from paperboy.store import SQLiteStore
+from paperboy.web import rendering, views
+from paperboy.web.urls import Urls, page_path
 
 SEARCH_LIMIT = 250_000
 # After the last submission day, the listings that announce those papers.
@@ -49,7 +49,7 @@ class _Writer:
     def page(self, path: str, template: str, *, category: str, title: str, **ctx: object) -> None:
         """Render `template` to <out>/<path>index.html (or <out>/<path> for a file name)."""
         urls = Urls(path, static=True)
-        html = pages.render(
+        html = rendering.render(
             self.env, template, urls, category=category, title=title, static_site=True, **ctx
         )
         self.file(path + "index.html" if path == "" or path.endswith("/") else path, html)
@@ -70,9 +70,9 @@ def write_site(
 ) -> SiteResult:
     """Write the site for `categories` (default: the ones `paperboy update` keeps)."""
     wanted = list(categories or config.categories())
-    held = [c for c in wanted if fts.day_span(store, c) is not None]
+    held = [c for c in wanted if store.day_span(c) is not None]
     result = SiteResult(out, categories=held)
-    writer = _Writer(out, pages.environment(), held, result)
+    writer = _Writer(out, rendering.environment(), held, result)
     _copy_static(out)
     for category in held:
         _write_category(store, writer, category, base_url)
@@ -85,32 +85,32 @@ def write_site(
 
 
 def _copy_static(out: Path) -> None:
-    for f in pages.STATIC.iterdir():
+    for f in rendering.STATIC.iterdir():
         if f.is_file():
             write_if_changed(out / "static" / f.name, f.read_bytes())
     write_if_changed(out / ".nojekyll", b"")  # serve paths as they are on GitHub Pages
 
 
 def _write_category(store: SQLiteStore, w: _Writer, category: str, base_url: str) -> None:
-    months = fts.month_counts(store, category)
-    span = fts.day_span(store, category)
+    months = store.month_counts(category)
+    span = store.day_span(category)
     assert span is not None
-    path = pages.page_path("category", category)
-    page = pages.category_page(category, months, span, Urls(path, static=True))
+    path = page_path("category", category)
+    page = views.category_page(category, months, span, Urls(path, static=True))
     others = [(c, n) for c, n in store.categories() if c in w.categories and c != category]
     w.page(path, "category.html", category=category, title=category, page=page, others=others)
     years = sorted({y for y, _ in months})
     for year in years:
         counts = store.day_counts(category, date(year, 1, 1), date(year, 12, 31))
-        path = pages.page_path("year", category, year=year)
-        ypage = pages.year_page(category, year, counts, years, Urls(path, static=True))
+        path = page_path("year", category, year=year)
+        ypage = views.year_page(category, year, counts, years, Urls(path, static=True))
         w.page(path, "year.html", category=category, title=f"{category} in {year}", page=ypage)
     for day in _days(span[0], span[1] + LISTING_TAIL):
         for view in ("submitted", "listing"):
-            dpage = pages.day_page(store, category, day, view)
+            dpage = views.day_page(store, category, day, view)
             kind = "listing" if view == "listing" else "day"
             title = f"{category} · {day:%a} {day.day} {day:%b %Y}"
-            path = pages.page_path(kind, category, day)
+            path = page_path(kind, category, day)
             w.page(path, "day.html", category=category, title=title, page=dpage)
     _write_feeds(store, w, category, base_url)
 
@@ -140,13 +140,13 @@ def _write_papers(store: SQLiteStore, w: _Writer) -> list[tuple[Paper, str]]:
                     paper.primary_category if paper.primary_category in w.categories else category
                 )
                 seen[paper.arxiv_id] = (paper, home)
-    spans = {c: fts.day_span(store, c) for c in w.categories}
+    spans = {c: store.day_span(c) for c in w.categories}
     for paper, home in seen.values():
         span = spans[home]
         listing_days = None if span is None else (span[0], span[1] + LISTING_TAIL)
-        page = pages.paper_page(store, paper.arxiv_id, home, listing_days)
+        page = views.paper_page(store, paper.arxiv_id, home, listing_days)
         assert page is not None
-        path = pages.page_path("paper", arxiv_id=paper.arxiv_id)
+        path = page_path("paper", arxiv_id=paper.arxiv_id)
         w.page(path, "paper.html", category=home, title=paper.title, page=page)
     return list(seen.values())
 
@@ -174,8 +174,8 @@ def _write_search(w: _Writer, papers: Sequence[tuple[Paper, str]], base_url: str
 def _write_home(store: SQLiteStore, w: _Writer) -> None:
     cards = []
     for category in w.categories:
-        span = fts.day_span(store, category)
-        months = fts.month_counts(store, category)
+        span = store.day_span(category)
+        months = store.month_counts(category)
         cards.append((category, sum(months.values()), span))
     category = w.categories[0] if w.categories else config.DEFAULT_CATEGORY
     w.page("", "home.html", category=category, title="paperboy", cards=cards)

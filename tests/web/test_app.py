@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -34,10 +34,10 @@ def december(live: Live) -> int:
         return sum(store.day_counts("cs.CV", date(2021, 12, 1), date(2021, 12, 31)).values())
 
 
-def test_home_redirects_to_the_latest_day(live: Live) -> None:
+def test_home_opens_the_latest_complete_announcement(live: Live) -> None:
     response = live.get("/")
     assert response.status_code == 200
-    assert str(response.url).endswith("/cs.CV/2023-10-30/")  # the newest seed day
+    assert str(response.url).endswith("/cs.CV/2022-01-03/listing/")  # seed 004: shown, complete
 
 
 def test_day_page_lists_that_days_papers_in_submission_order(live: Live) -> None:
@@ -52,13 +52,34 @@ def test_day_page_lists_that_days_papers_in_submission_order(live: Live) -> None
     assert page.xpath("//nav[@class='tabs']/a[@aria-current]/text()") == ["Submitted this day"]
 
 
-def test_listing_view_shows_new_submissions_then_cross_lists(live: Live) -> None:
+def replaced_between(live: Live, start: datetime, end: datetime) -> set[str]:
+    """Papers of the store whose latest version (v2 or later) was submitted start..end, read
+    straight from the papers' fields, not from the dating rules."""
+    with open_store(live.db) as store:
+        return {
+            p.arxiv_id
+            for p in store.papers(category="cs.CV")
+            if p.version > 1 and start < p.updated <= end and not start < p.published <= end
+        }
+
+
+def test_listing_view_shows_new_submissions_cross_lists_and_replacements(live: Live) -> None:
     page = doc(live, "/cs.CV/2022-01-03/listing/")
     sections = page.xpath("//h2[@class='section']/text()")
     counts = page.xpath("//h2[@class='section']/span/text()")
-    assert [s.strip() for s in sections] == ["New submissions", "Cross-lists"]
-    assert counts == ["35", "23"]
-    assert len(page.xpath("//article[contains(@class, 'paper')]")) == 58
+    assert [s.strip() for s in sections] == ["New submissions", "Cross-lists", "Replacements"]
+    # Seed 004 shows 35 new and 23 cross-lists; replacements are the versions submitted in
+    # the two batches this listing carried (Wed 29 Dec 14:00 to Fri 31 Dec 14:00 Eastern,
+    # Thursday's announcement having been skipped).
+    replaced = replaced_between(
+        live, datetime(2021, 12, 29, 19, tzinfo=UTC), datetime(2021, 12, 31, 19, tzinfo=UTC)
+    )
+    assert counts == ["35", "23", str(len(replaced))] and len(replaced) >= 5
+    ids = page.xpath("//h2[@id='section-replace']/following-sibling::article/@id")
+    assert set(ids) == replaced
+    assert len(page.xpath("//article[contains(@class, 'paper')]")) == 58 + len(replaced)
+    summary = " ".join(page.xpath("//p[@class='summary']//text()"))
+    assert "35 new submissions" in " ".join(summary.split()) and "as arXiv announced it" in summary
     # Listing abstracts keep arXiv's anchors; they show as links to the URL, not as markup.
     assert not any("<a href" in t for t in page.xpath("//p[@class='abstract']//text()"))
 

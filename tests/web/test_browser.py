@@ -195,3 +195,28 @@ def test_static_site_searches_in_the_browser(static_site: str, page: Page) -> No
     results.first.locator("h3 a").click()
     page.wait_for_url("**/abs/*/index.html")
     expect(page.locator("h1.title")).to_contain_text("ransformer")
+
+
+def test_front_page_is_tonights_announcement_marked_new_since_the_last_visit(
+    live: Live, page: Page, output_dir: Path
+) -> None:
+    page.goto(live.url + "/")
+    ready(page)
+    # Seed 004, arXiv's listing of Mon 3 Jan 2022, is the latest the store fully holds.
+    assert page.url.endswith("/cs.CV/2022-01-03/listing/")
+    headings = page.locator("h2.section").all_inner_texts()
+    assert [h.split()[0].lower() for h in headings] == ["new", "cross-lists", "replacements"]
+    assert page.locator("#section-replace").is_visible()
+    assert page.locator(".counts").inner_text().startswith("35 new submissions")
+    assert page.locator(".since").is_hidden()  # a first visit: nothing to compare with
+    # The reader last read the listing of Fri 31 Dec; Monday's is new to them.
+    page.evaluate("localStorage.setItem('paperboy.seen.cs.CV', '2021-12-29')")
+    page.reload()
+    ready(page)
+    assert page.locator(".since").is_visible()
+    assert "2021-12-29" in page.locator(".since").inner_text()
+    assert page.locator("article.paper.unseen").count() == page.locator("article.paper").count()
+    page.screenshot(path=str(output_dir / "front-page.png"))
+    page.reload()  # read now: no longer new
+    ready(page)
+    assert page.locator(".since").is_hidden() and page.locator("article.unseen").count() == 0

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from live_web import HOSTILE_ID, Live, serving
 
-from paperboy.web.app import Reader
+from paperboy.web.reader import Reader
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HUGE_YEAR = "9" * 5000

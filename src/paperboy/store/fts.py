@@ -1,4 +1,4 @@
-"""Read queries the views need: full-text search over papers_fts, and counts for calendars.
+"""Full-text search over papers_fts: the read queries behind `paperboy.search`.
 
 Everything here takes a SQLiteStore and only reads. The MATCH expression comes from
 `paperboy.search`, which builds it from what a person typed; this module never builds FTS
@@ -189,53 +189,3 @@ def _categories_sql(patterns: Sequence[str]) -> tuple[str, list[Any]]:
             parts.append("c.category = ?")
         args.append(pattern)
     return " OR ".join(parts), args
-
-
-# ---------------------------------------------------------------- calendars and navigation
-
-
-def month_counts(store: SQLiteStore, category: str) -> dict[tuple[int, int], int]:
-    """Papers per (year, month) of submission for a category, over the whole archive."""
-    rows = store.conn.execute(
-        "SELECT substr(submitted_day, 1, 7), count(*) FROM paper_categories "
-        "WHERE category = ? GROUP BY 1 ORDER BY 1",
-        (category,),
-    )
-    return {(int(m[:4]), int(m[5:7])): n for m, n in rows}
-
-
-def day_span(store: SQLiteStore, category: str) -> tuple[date, date] | None:
-    """First and last submission day held for a category."""
-    row = store.conn.execute(
-        "SELECT min(submitted_day), max(submitted_day) FROM paper_categories WHERE category = ?",
-        (category,),
-    ).fetchone()
-    if row is None or row[0] is None:
-        return None
-    return date.fromisoformat(row[0]), date.fromisoformat(row[1])
-
-
-def adjacent_days(store: SQLiteStore, category: str, day: date) -> tuple[date | None, date | None]:
-    """The nearest days before and after `day` that hold papers of the category."""
-    before = store.conn.execute(
-        "SELECT max(submitted_day) FROM paper_categories WHERE category = ? AND submitted_day < ?",
-        (category, day.isoformat()),
-    ).fetchone()[0]
-    after = store.conn.execute(
-        "SELECT min(submitted_day) FROM paper_categories WHERE category = ? AND submitted_day > ?",
-        (category, day.isoformat()),
-    ).fetchone()[0]
-    return (
-        None if before is None else date.fromisoformat(before),
-        None if after is None else date.fromisoformat(after),
-    )
-
-
-def latest_day(store: SQLiteStore, category: str) -> date | None:
-    span = day_span(store, category)
-    return None if span is None else span[1]
-
-
-def category_names(store: SQLiteStore, minimum: int = 1) -> list[str]:
-    """Categories holding at least `minimum` papers, most papers first."""
-    return [c for c, n in store.categories() if n >= minimum]

@@ -420,6 +420,64 @@ class SQLiteStore:
         )
         return {date.fromisoformat(d): n for d, n in rows}
 
+    def month_counts(self, category: str) -> dict[tuple[int, int], int]:
+        """Papers per (year, month) of submission for a category, over the whole archive."""
+        rows = self.conn.execute(
+            "SELECT substr(submitted_day, 1, 7), count(*) FROM paper_categories "
+            "WHERE category = ? GROUP BY 1 ORDER BY 1",
+            (category,),
+        )
+        return {(int(m[:4]), int(m[5:7])): n for m, n in rows}
+
+    def day_span(self, category: str) -> tuple[date, date] | None:
+        """First and last submission day held for a category."""
+        row = self.conn.execute(
+            "SELECT min(submitted_day), max(submitted_day) FROM paper_categories "
+            "WHERE category = ?",
+            (category,),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return date.fromisoformat(row[0]), date.fromisoformat(row[1])
+
+    def adjacent_days(self, category: str, day: date) -> tuple[date | None, date | None]:
+        """The nearest days before and after `day` that hold papers of the category."""
+        sql = (
+            "SELECT {}(submitted_day) FROM paper_categories "
+            "WHERE category = ? AND submitted_day {} ?"
+        )
+        before = self.conn.execute(sql.format("max", "<"), (category, day.isoformat())).fetchone()
+        after = self.conn.execute(sql.format("min", ">"), (category, day.isoformat())).fetchone()
+        return (
+            None if before[0] is None else date.fromisoformat(before[0]),
+            None if after[0] is None else date.fromisoformat(after[0]),
+        )
+
+    def submission_bounds(self, category: str) -> tuple[datetime, datetime] | None:
+        """The first and last first-version submission times held for a category."""
+        span = self.day_span(category)
+        return None if span is None else self.submission_times(category, *span)
+
+    def submission_times(
+        self, category: str, first: date, last: date
+    ) -> tuple[datetime, datetime] | None:
+        """The earliest and latest submission times of the category's papers submitted on
+        the UTC days first..last, or None when it holds none."""
+        days = self.day_counts(category, first, last)
+        if not days:
+            return None
+        sql = (
+            "SELECT {}(p.published) FROM paper_categories c JOIN papers p ON p.rowid = c.paper "
+            "WHERE c.category = ? AND c.submitted_day = ?"
+        )
+        low = self.conn.execute(sql.format("min"), (category, min(days).isoformat())).fetchone()
+        high = self.conn.execute(sql.format("max"), (category, max(days).isoformat())).fetchone()
+        return datetime.fromisoformat(low[0]), datetime.fromisoformat(high[0])
+
+    def data_version(self) -> int:
+        """A number SQLite changes whenever another connection commits to the store."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def categories(self) -> list[tuple[str, int]]:
         rows = self.conn.execute(
             "SELECT category, count(*) FROM paper_categories GROUP BY category "

@@ -81,7 +81,27 @@
     if (target.dataset.action === "help") help();
   });
 
+  // "New since your last visit": the latest listing day read, per category, in this browser.
+  // A listing after it is marked (its heading and every paper), then becomes the one read.
+  function markSince() {
+    const note = document.querySelector("[data-since-day]");
+    if (!note) return;
+    const key = "paperboy.seen." + note.dataset.sinceCategory;
+    const day = note.dataset.sinceDay;
+    let seen = null;
+    try { seen = localStorage.getItem(key); } catch (e) { return; /* private mode */ }
+    if (seen && day > seen) {
+      note.textContent = "New since your last visit (you last read the listing of " + seen + ").";
+      note.hidden = false;
+      for (const el of papers()) el.classList.add("unseen");
+    }
+    if (!seen || day > seen) {
+      try { localStorage.setItem(key, day); } catch (e) { /* private mode */ }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    markSince();
     let hidden = false;
     try { hidden = localStorage.getItem("paperboy.noAbstracts") === "1"; } catch (e) { /* private mode */ }
     if (hidden) setAbstracts(true);

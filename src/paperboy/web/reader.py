@@ -1,0 +1,105 @@
+"""The web app's access to the store: a connection per server thread, and a cache that lasts
+until another connection (`paperboy update`) writes to the store."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from paperboy import config, listings
+from paperboy.record import Paper
+from paperboy.store import SQLiteStore
+from paperboy.web.cache import PageCache, etag, matches
+from paperboy.web.rendering import HEADERS
+from paperboy.web.urls import page_path
+
+# Each server thread has its own connection: a small SQLite page cache each keeps the
+# process's memory bounded (the store's default suits bulk imports).
+SQLITE_CACHE_KIB = 8192
+
+
+class Reader:
+    """The store as the pages see it, with archive-wide counts cached."""
+
+    def __init__(self, db: Path, category: str | None, cache_mb: int, base_url: str) -> None:
+        self.db = db
+        self.base_url = base_url.rstrip("/")
+        self.local = threading.local()
+        self.cache = PageCache(cache_mb * 1024 * 1024)
+        self._category = category
+
+    @property
+    def store(self) -> SQLiteStore:
+        store: SQLiteStore | None = getattr(self.local, "store", None)
+        if store is None:
+            store = SQLiteStore(self.db, cache_kib=SQLITE_CACHE_KIB)
+            self.local.store = store
+        return store
+
+    def watch(self) -> None:
+        """Drop the cache when the store changed since this thread last looked."""
+        version = self.store.data_version()
+        if getattr(self.local, "version", version) != version:
+            self.cache.clear()
+        self.local.version = version
+
+    def page(self, request: Request, build: Callable[[], Response]) -> Response:
+        """A rendered page, with an ETag (a hash of its body) that a matching If-None-Match
+        turns into 304. The cache key leaves the host out: no page depends on it."""
+        key = str(request.url.path) + "?" + str(request.url.query)
+        status, media_type, body = self.cache.page(key, build)
+        tag = etag(body)
+        headers = {**(HEADERS if media_type.startswith("text/html") else {}), "ETag": tag}
+        if status == 200 and matches(request.headers.get("if-none-match", ""), tag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, status, headers=headers, media_type=media_type)
+
+    def url(self, path: str) -> str:
+        """An absolute URL on this site, from the configured base, never the Host header."""
+        return self.base_url + path
+
+    def paper_url(self, paper: Paper) -> str:
+        """The absolute link to a paper's page, for feed readers."""
+        return self.url("/" + page_path("paper", arxiv_id=paper.arxiv_id))
+
+    def categories(self) -> list[tuple[str, int]]:
+        return self.cache.get(("categories",), self.store.categories)
+
+    def default_category(self) -> str:
+        if self._category:
+            return self._category
+        known = dict(self.categories())
+        wanted = config.categories()[0]
+        return wanted if wanted in known or not known else next(iter(known))
+
+    def months(self, category: str) -> dict[tuple[int, int], int]:
+        return self.cache.get(("months", category), lambda: self.store.month_counts(category))
+
+    def span(self, category: str) -> tuple[date, date] | None:
+        return self.cache.get(("span", category), lambda: self.store.day_span(category))
+
+    def latest_listing(self, category: str) -> date | None:
+        """The latest complete announcement of the category (see `listings.latest_complete`)."""
+        return self.cache.get(
+            ("latest", category, date.today()),
+            lambda: listings.latest_complete(self.store, category, date.today()),
+        )
+
+    def year_counts(self, category: str, year: int) -> dict[date, int]:
+        return self.cache.get(
+            ("year", category, year),
+            lambda: self.store.day_counts(category, date(year, 1, 1), date(year, 12, 31)),
+        )
+
+
+def reader_of(request: Request) -> Reader:
+    return cast(Reader, request.app.state.reader)
+
+
+ReaderDep = Annotated[Reader, Depends(reader_of)]

@@ -1,0 +1,1 @@
+"""The app's routes by kind: HTML pages, the JSON API, feeds."""

@@ -1,0 +1,179 @@
+"""The JSON API's shapes, and the one serializer of a paper (and its versions, and a search
+result) into them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from paperboy.record import Paper, Version
+from paperboy.search import SearchResult, mark_spans
+from paperboy.web.rendering import paper_links
+
+
+class VersionOut(BaseModel):
+    number: int
+    submitted: datetime | None
+    announced: date | None
+    announced_how: Literal["observed", "inferred"] | None
+
+
+class LinkOut(BaseModel):
+    label: str
+    url: str
+    kind: str
+
+
+class PaperOut(BaseModel):
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    categories: list[str]
+    primary_category: str
+    published: datetime
+    updated: datetime
+    submitted_day: date
+    abstract: str
+    comment: str | None
+    journal_ref: str | None
+    doi: str | None
+    abs_url: str
+    pdf_url: str
+    links: list[LinkOut]
+
+
+class PaperDetail(PaperOut):
+    versions: list[VersionOut]
+
+
+class DayOut(BaseModel):
+    category: str
+    day: date
+    previous: date | None
+    next: date | None
+    papers: list[PaperOut]
+
+
+class ListingEntryOut(BaseModel):
+    number: int
+    arxiv_id: str
+    section: str  # new | cross | replace
+    title: str
+    abstract: str
+
+
+class ListingOut(BaseModel):
+    category: str
+    day: date
+    previous: date | None
+    next: date | None
+    observed: bool  # a source showed this listing; otherwise rebuilt from the store
+    provisional: str | None  # why the store may not know this listing fully, or None
+    closed: str | None  # why arXiv announced nothing this day (weekend, holiday), or None
+    counts: dict[str, int]  # entries per section: new, cross, replace
+    entries: list[ListingEntryOut]
+
+
+class HitOut(BaseModel):
+    paper: PaperOut
+    score: float
+    title_marks: list[tuple[int, int]]
+    snippet: str
+    snippet_marks: list[tuple[int, int]]
+
+
+class SearchOut(BaseModel):
+    query: str
+    match: str | None
+    notes: list[str]
+    message: str | None
+    total: int
+    total_capped: bool
+    offset: int
+    limit: int
+    hits: list[HitOut]
+
+
+class CalendarOut(BaseModel):
+    category: str
+    year: int
+    total: int
+    days: dict[date, int]
+
+
+class MonthOut(BaseModel):
+    month: str
+    papers: int
+
+
+class CategoryOut(BaseModel):
+    category: str
+    papers: int
+
+
+def paper_out(paper: Paper) -> PaperOut:
+    return PaperOut(**_paper_fields(paper))
+
+
+def _paper_fields(paper: Paper) -> dict[str, Any]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": paper.authors,
+        "categories": paper.categories,
+        "primary_category": paper.primary_category,
+        "published": paper.published,
+        "updated": paper.updated,
+        "submitted_day": paper.submitted_day,
+        "abstract": paper.abstract,
+        "comment": paper.comment,
+        "journal_ref": paper.journal_ref,
+        "doi": paper.doi,
+        "abs_url": paper.abs_url,
+        "pdf_url": paper.pdf_url,
+        "links": [LinkOut(label=k.label, url=k.url, kind=k.kind) for k in paper_links(paper)],
+    }
+
+
+def paper_detail(paper: Paper, versions: list[Version]) -> PaperDetail:
+    return PaperDetail(**_paper_fields(paper), versions=[version_out(v) for v in versions])
+
+
+def version_out(v: Version) -> VersionOut:
+    how: Literal["observed", "inferred"] | None = None
+    if v.announced is not None:
+        how = "observed" if v.announced_observed else "inferred"
+    return VersionOut(
+        number=v.number, submitted=v.submitted, announced=v.announced, announced_how=how
+    )
+
+
+def search_out(result: SearchResult) -> SearchOut:
+    hits = []
+    for hit in result.hits:
+        _, title_marks = mark_spans(hit.title)
+        snippet, snippet_marks = mark_spans(hit.snippet)
+        hits.append(
+            HitOut(
+                paper=paper_out(hit.paper),
+                score=hit.score,
+                title_marks=title_marks,
+                snippet=snippet,
+                snippet_marks=snippet_marks,
+            )
+        )
+    return SearchOut(
+        query=result.query.text,
+        match=result.query.match,
+        notes=list(result.query.notes),
+        message=result.message,
+        total=result.total,
+        total_capped=result.total_is_capped,
+        offset=result.offset,
+        limit=result.limit,
+        hits=hits,
+    )
