@@ -2,6 +2,7 @@
 
 A saved search is its URL: a feed reader that keeps /feeds/search.atom?q=… gets the newest
 papers matching that query whenever it polls. Feed text is plain text; feedgen escapes it.
+Feed readers show text as it is, so the LaTeX of titles and abstracts is turned into Unicode.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Literal
 
 from feedgen.feed import FeedGenerator
 
+from paperboy.mathtext import to_unicode
 from paperboy.record import Paper
 from paperboy.search import search
 from paperboy.store import SQLiteStore
@@ -95,7 +97,7 @@ def _entry(fg: FeedGenerator, paper: Paper, page_url: Callable[[Paper], str] | N
     entry = fg.add_entry()
     entry.id(abs_url)
     entry.guid(abs_url, permalink=True)
-    entry.title(_one_line(paper.title))
+    entry.title(_one_line(to_unicode(paper.title)))
     entry.link(href=page_url(paper) if page_url else abs_url)
     entry.published(paper.published)
     entry.updated(paper.updated)
@@ -103,7 +105,7 @@ def _entry(fg: FeedGenerator, paper: Paper, page_url: Callable[[Paper], str] | N
         entry.author(name=_xml_text(name))
     for category in paper.categories:
         entry.category(term=category)
-    entry.summary(_xml_text(paper.abstract))
+    entry.summary(_xml_text(to_unicode(paper.abstract)))
 
 
 def _one_line(text: str) -> str:
