@@ -10,6 +10,7 @@ import functools
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -87,14 +88,44 @@ def test_abstracts_toggle_and_stay_toggled(live: Live, page: Page) -> None:
     page.goto(f"{live.url}/cs.CV/2021-12-20/")
     ready(page)
     abstract = page.locator("article.paper .abstract").first
+    expect(abstract).to_be_hidden()  # titles first
+    page.keyboard.press("j")
+    page.keyboard.press("e")  # the selected paper's abstract alone
     expect(abstract).to_be_visible()
-    page.keyboard.press("a")
-    expect(abstract).to_be_hidden()
+    expect(page.locator("article.paper .abstract").nth(1)).to_be_hidden()
+    page.locator("article.paper").nth(1).get_by_role("button", name="Abstract").click()
+    expect(page.locator("article.paper .abstract").nth(1)).to_be_visible()
+    page.keyboard.press("a")  # every abstract, remembered
     page.reload()
     ready(page)
-    expect(page.locator("article.paper .abstract").first).to_be_hidden()
-    page.get_by_role("button", name="Show abstracts").click()
     expect(page.locator("article.paper .abstract").first).to_be_visible()
+    page.get_by_role("button", name="Hide abstracts").click()
+    expect(page.locator("article.paper .abstract").first).to_be_hidden()
+
+
+def test_triage_chips_keep_papers_with_code_or_of_a_venue(live: Live, page: Page) -> None:
+    page.goto(f"{live.url}/cs.CV/2021-12-20/")
+    ready(page)
+    with open_store(live.db) as store:
+        day = list(store.papers(category="cs.CV", start=date(2021, 12, 20), end=date(2021, 12, 20)))
+    github = {p.arxiv_id for p in day if "github.com/" in f"{p.abstract} {p.comment}".lower()}
+    page.locator("[data-filter=code]").click()
+    shown = set(page.locator("article.paper:visible").evaluate_all("els => els.map(e => e.id)"))
+    assert github and github <= shown < {p.arxiv_id for p in day}
+    texts = {p.arxiv_id: f"{p.abstract} {p.comment}" for p in day}
+    assert all("http" in texts[i] or "github" in texts[i].lower() for i in shown)
+    page.locator("[data-filter=code]").click()  # off again
+    assert page.locator("article.paper:visible").count() == len(day)
+    chip = page.locator("[data-filter^='venue:']").first
+    venue = (chip.get_attribute("data-filter") or "").removeprefix("venue:")
+    chip.click()
+    shown = set(page.locator("article.paper:visible").evaluate_all("els => els.map(e => e.id)"))
+    name, *rest = venue.split()
+    year = next((w for w in rest if w.isdigit()), "")
+    comments = {p.arxiv_id: (p.comment or "").lower() for p in day}
+    # Each paper kept names that venue (and its year, as 2022 or '22) in its comment.
+    assert shown and all(name.lower() in comments[i] for i in shown)
+    assert all(year[2:] in comments[i] for i in shown)
 
 
 def test_calendar_heat_map_leads_to_a_day(live: Live, page: Page, output_dir: Path) -> None:

@@ -65,7 +65,11 @@ def desk(chromium: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def phone(chromium: Browser) -> Iterator[Page]:
-    yield from _tab(chromium, PHONE)
+    for tab in _tab(chromium, PHONE):
+        # Abstracts and comments open (the reader's choice, remembered): the long URLs in
+        # them are what would push the page wide.
+        tab.add_init_script("localStorage.setItem('paperboy.noAbstracts', '0')")
+        yield tab
 
 
 def settle(page: Page, path: str) -> None:

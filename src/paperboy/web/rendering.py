@@ -19,9 +19,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from paperboy.links import has_code
+from paperboy.links import paper_links as code_and_project_links
 from paperboy.record import Paper
 from paperboy.search import split_marks
 from paperboy.texmode import text_mode
+from paperboy.venue import venue_of
 from paperboy.web.urls import Urls
 
 HERE = Path(__file__).parent
@@ -51,10 +54,6 @@ def _trim_url(url: str) -> str:
             break
         url = url[:-1]
     return url
-
-
-def urls_in(text: str | None) -> list[str]:
-    return [_trim_url(m.group(0)) for m in _URL.finditer(text or "")]
 
 
 def linkify(text: str | None) -> Markup:
@@ -89,12 +88,9 @@ class Link:
     kind: str  # abs | pdf | html | doi | code | project
 
 
-_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
-
-
 def paper_links(paper: Paper) -> list[Link]:
     """The links a reader wants: arXiv's pages, the DOI, and code and project pages named in
-    the abstract or comment."""
+    the abstract or comment (`paperboy.links`)."""
     links = [
         Link("Abstract", f"https://arxiv.org/abs/{paper.arxiv_id}", "abs"),
         Link("PDF", f"https://arxiv.org/pdf/{paper.arxiv_id}", "pdf"),
@@ -108,19 +104,8 @@ def paper_links(paper: Paper) -> list[Link]:
     if paper.doi:
         for doi in paper.doi.split():
             links.append(Link(f"DOI {doi}", f"https://doi.org/{doi}", "doi"))
-    seen: set[str] = set()
-    for url in urls_in(paper.abstract) + urls_in(paper.comment):
-        key = url.rstrip("/").lower()
-        if key in seen or "arxiv.org/" in key:
-            continue
-        seen.add(key)
-        host = url.split("/")[2].lower()
-        is_code = any(
-            host == h or host.endswith("." + h) for h in _CODE_HOSTS
-        ) and not host.endswith("github.io")
-        links.append(
-            Link(url.split("://", 1)[1].rstrip("/"), url, "code" if is_code else "project")
-        )
+    for kind, url in code_and_project_links(paper):
+        links.append(Link(url.split("://", 1)[-1].rstrip("/"), url, kind))
     return links
 
 
@@ -173,6 +158,8 @@ def environment() -> Environment:
     env.globals["real_categories"] = real_categories
     env.globals["first_code_link"] = first_code_link
     env.globals["author_links"] = author_links
+    env.globals["venue_of"] = venue_of
+    env.globals["has_code"] = has_code
     return env
 
 

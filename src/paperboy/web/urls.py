@@ -67,6 +67,16 @@ class Urls:
         """The search page with a form's fields (blank ones left out) and `extra`."""
         return self.search(**{**form, **extra})
 
+    def bibtex_paper(self, arxiv_id: str) -> str:
+        return self.to(f"bibtex/paper/{quote(arxiv_id)}")
+
+    def bibtex_day(self, category: str, day: date, view: str = "submitted") -> str:
+        tail = "/listing" if view == "listing" else ""
+        return self.to(f"bibtex/{category}/{day.isoformat()}{tail}")
+
+    def bibtex_search(self, q: str, category: str = "") -> str:
+        return self.to("bibtex/search", {k: v for k, v in (("q", q), ("category", category)) if v})
+
     def static(self, name: str) -> str:
         return self.to(f"static/{name}")
 

@@ -34,7 +34,59 @@
     for (const b of document.querySelectorAll('[data-action="abstracts"]')) {
       b.textContent = hidden ? "Show abstracts" : "Hide abstracts";
     }
-    try { localStorage.setItem("paperboy.noAbstracts", hidden ? "1" : ""); } catch (e) { /* private mode */ }
+    try { localStorage.setItem("paperboy.noAbstracts", hidden ? "1" : "0"); } catch (e) { /* private mode */ }
+  }
+
+  // One paper's abstract, against the page's mode: opened in the compact view, shut otherwise.
+  function toggleAbstract(el) {
+    if (!el) return;
+    const compact = document.body.classList.contains("no-abstracts");
+    el.classList.toggle(compact ? "open" : "shut");
+    el.classList.remove(compact ? "shut" : "open");
+  }
+
+  // Triage: chips that keep only the papers with code, or of one venue (from the comment).
+  function buildTriage() {
+    const bar = document.querySelector("[data-triage]");
+    const list = papers();
+    if (!bar || list.length < 2) return;
+    const venues = new Map();
+    let code = 0;
+    for (const el of list) {
+      if (el.dataset.code) code += 1;
+      const v = el.dataset.venue;
+      if (v) venues.set(v, (venues.get(v) || 0) + 1);
+    }
+    const chips = [];
+    if (code) chips.push(["code", "Has code", code]);
+    const top = Array.from(venues.entries()).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    for (const [name, n] of top.slice(0, 12)) chips.push(["venue:" + name, name, n]);
+    if (!chips.length) return;
+    const label = document.createElement("span");
+    label.className = "triage-label";
+    label.textContent = "Show only:";
+    bar.append(label);
+    for (const [key, text, n] of chips) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "chip";
+      b.dataset.filter = key;
+      b.setAttribute("aria-pressed", "false");
+      b.textContent = text + " " + n;
+      bar.append(b);
+    }
+    bar.hidden = false;
+  }
+
+  function applyTriage(chosen) {
+    for (const b of document.querySelectorAll("[data-filter]")) {
+      b.setAttribute("aria-pressed", b.dataset.filter === chosen ? "true" : "false");
+    }
+    for (const el of papers()) {
+      const keep = !chosen ||
+        (chosen === "code" ? !!el.dataset.code : el.dataset.venue === chosen.slice(6));
+      el.classList.toggle("filtered", !keep);
+    }
   }
 
   function help() {
@@ -61,6 +113,7 @@
       n: () => follow("n"),
       p: () => follow("p"),
       a: () => setAbstracts(!document.body.classList.contains("no-abstracts")),
+      e: () => toggleAbstract(papers()[current]),
       "/": () => {
         const box = document.querySelector('input[type="search"]');
         if (box) { box.focus(); box.select(); }
@@ -75,9 +128,15 @@
   });
 
   document.addEventListener("click", function (event) {
+    const chip = event.target instanceof Element ? event.target.closest("[data-filter]") : null;
+    if (chip) {
+      applyTriage(chip.getAttribute("aria-pressed") === "true" ? "" : chip.dataset.filter);
+      return;
+    }
     const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
     if (!target) return;
     if (target.dataset.action === "abstracts") setAbstracts(!document.body.classList.contains("no-abstracts"));
+    if (target.dataset.action === "abstract") toggleAbstract(target.closest(".paper"));
     if (target.dataset.action === "help") help();
   });
 
@@ -102,9 +161,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     markSince();
-    let hidden = false;
-    try { hidden = localStorage.getItem("paperboy.noAbstracts") === "1"; } catch (e) { /* private mode */ }
+    // Titles first: abstracts start collapsed on lists unless the reader opened them.
+    let hidden = !!document.querySelector(".papers .paper");
+    try {
+      const stored = localStorage.getItem("paperboy.noAbstracts");
+      if (stored === "1" || stored === "0") hidden = stored === "1";
+    } catch (e) { /* private mode */ }
     if (hidden) setAbstracts(true);
+    buildTriage();
     // Arriving at #id (from a link or a reload) selects that paper.
     if (location.hash.length > 1) {
       const id = decodeURIComponent(location.hash.slice(1));
