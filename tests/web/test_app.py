@@ -285,3 +285,14 @@ def test_cached_pages_follow_the_store(tmp_path: Path) -> None:
         assert live.get("/api/calendar/cs.CV/2021").json()["days"]["2021-12-31"] == (
             before.count('<article class="paper"') + 1
         )
+
+
+def test_pages_are_compressed_for_clients_that_accept_gzip(live: Live) -> None:
+    plain = httpx.get(live.url + "/cs.CV/2021-12-20/", headers={"Accept-Encoding": "identity"})
+    packed = httpx.get(live.url + "/cs.CV/2021-12-20/", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.text == plain.text  # httpx unpacks it
+    assert int(packed.headers["content-length"]) * 3 < len(plain.content)
+    head = httpx.head(live.url + "/cs.CV/2021-12-20/", headers={"Accept-Encoding": "gzip"})
+    assert head.status_code == 200 and head.headers["content-encoding"] == "gzip"

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -48,6 +49,7 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     docs.add_docs(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)  # a day page is ~5x smaller
     app.add_middleware(HeadAsGet)
     app.state.reader = reader  # what it holds is observable: tests bound its memory
     app.state.renderer = renderer
