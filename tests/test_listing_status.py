@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from live_web import serving
+from lxml import etree
 from typer.testing import CliRunner
 
 from paperboy import listings
@@ -151,3 +152,16 @@ def test_web_front_page_and_api_show_the_doubt(live_june: str) -> None:
     assert saturday["entries"] == [] and saturday["provisional"] is None
     page = httpx.get(live_june + "/cs.CV/2021-07-03/listing/", timeout=30)
     assert "Saturday: arXiv makes no announcement on weekends" in page.text
+
+
+def test_feed_of_tonights_listing_carries_its_doubt(live_june: str) -> None:
+    feed = httpx.get(live_june + "/feeds/cs.CV/listing.atom", timeout=30)
+    assert feed.status_code == 200
+    doc = etree.fromstring(feed.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert doc.findtext("a:title", namespaces=ns) == "paperboy: cs.CV listing of Thu 1 Jul 2021"
+    subtitle = doc.findtext("a:subtitle", namespaces=ns) or ""
+    assert "provisional: arXiv's holidays of 2021" in subtitle
+    api = httpx.get(live_june + "/api/listings/cs.CV/2021-07-01", timeout=30).json()
+    entries = doc.findall("a:entry", namespaces=ns)
+    assert len(entries) == len(api["entries"]) and f"{api['counts']['new']} new" in subtitle

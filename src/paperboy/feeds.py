@@ -8,7 +8,7 @@ Feed readers show text as it is, so the LaTeX of titles and abstracts is turned 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from feedgen.feed import FeedGenerator
@@ -63,6 +63,32 @@ def search_feed(
     scope = f" in {category}" if category else ""
     title = f"paperboy: {query}{scope}"
     subtitle = f"Papers matching {query!r}{scope}, most recently added first"
+    return render(papers, kind, title, subtitle, self_url, page_url, site_url)
+
+
+def listing_feed(
+    store: SQLiteStore,
+    category: str,
+    kind: Kind,
+    self_url: str,
+    page_url: Callable[[Paper], str] | None = None,
+    site_url: str = "",
+    today: date | None = None,
+) -> bytes:
+    """Tonight's announcement: the latest listing the store fully holds, new submissions,
+    cross-lists and replacements; its doubt, when it has one, heads the feed."""
+    from paperboy import listings
+
+    latest = listings.latest_complete(store, category, today or date.today())
+    if latest is None:
+        return render([], kind, f"paperboy: {category} listing", "No listing yet", self_url)
+    shown = listings.listing_of(store, category, latest)
+    papers = [line.paper for line in shown.lines if line.paper is not None]
+    counts = ", ".join(f"{n} {listings.SECTIONS[s].lower()}" for s, n in shown.counts().items())
+    subtitle = f"arXiv's {category} listing of {latest:%a %-d %b %Y}: {counts}"
+    if shown.provisional:
+        subtitle += f" ({shown.provisional})"
+    title = f"paperboy: {category} listing of {latest:%a %-d %b %Y}"
     return render(papers, kind, title, subtitle, self_url, page_url, site_url)
 
 

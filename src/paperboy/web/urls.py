@@ -83,6 +83,9 @@ class Urls:
     def feed(self, category: str, kind: str = "atom") -> str:
         return self.to(f"feeds/{category}.{kind}")
 
+    def listing_feed(self, category: str, kind: str = "atom") -> str:
+        return self.to(f"feeds/{category}/listing.{kind}")
+
     def search_feed(self, q: str, category: str = "", kind: str = "atom") -> str:
         return self.to(
             f"feeds/search.{kind}", {k: v for k, v in (("q", q), ("category", category)) if v}

@@ -35,6 +35,24 @@ def search_feed(
     return reader.page(request, build)
 
 
+@router.get("/{category}/listing.{kind}", summary="Feed of tonight's announcement listing")
+def listing_feed(reader: ReaderDep, request: Request, category: str, kind: Kind) -> Response:
+    check_category(category)
+
+    def build() -> Response:
+        body = feeds.listing_feed(
+            reader.store,
+            category,
+            kind,
+            reader.url(request.url.path),
+            page_url=reader.paper_url,
+            site_url=reader.url("/"),
+        )
+        return Response(body, media_type=FEED_TYPES[kind])
+
+    return reader.page(request, build)
+
+
 @router.get("/{category}.{kind}", summary="Feed of a category's papers")
 def category_feed(reader: ReaderDep, request: Request, category: str, kind: Kind) -> Response:
     check_category(category)
