@@ -9,7 +9,6 @@ import functools
 import gzip
 import json
 import re
-import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from live_browser import chromium, needs_chromium
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -242,11 +242,6 @@ def test_site_command(month: SQLiteStore, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- in a real browser
 
-CHROMIUM = "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="needs Debian's chromium at /usr/bin/chromium"
-)
-
 
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
@@ -265,14 +260,10 @@ def served(site: tuple[Path, SiteResult]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def tab() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with chromium() as browser:
         context = browser.new_context()
         context.set_default_timeout(10_000)
         yield context.new_page()
-        browser.close()
 
 
 def only_in(papers: list[Paper], field: str) -> tuple[str, Paper]:

@@ -33,7 +33,7 @@ _NOT_PAGES = frozenset(
 )
 
 # Listing abstracts keep arXiv's anchors: '<a href="URL" rel="…">this https URL</a>'.
-_ANCHOR = re.compile(r'<a href="(?P<url>https?://[^"]+)"[^>]*>[^<]*</a>')
+ANCHOR = re.compile(r'<a href="(?P<url>https?://[^"]+)"[^>]*>[^<]*</a>')
 _SPACED_SCHEME = re.compile(r"\b(https?):\s+//", re.IGNORECASE)
 _SPACED_DOT = re.compile(r"(https?://[\w-]+(?:\.[\w-]+)*\.)\s+(com|io|org|co|net)\b")
 # A path broken after a hyphen ("github.com/NJU- Jet/SR") or after the owner's slash
@@ -46,7 +46,7 @@ _BARE = re.compile(
     r"huggingface\.co|github\.io)/)",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
+URL = re.compile(r"https?://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _PROJECT_WORDS = re.compile(
     r"(?:project|web ?page|website|home ?page|demo|code|implementation)[^.]{0,40}$",
@@ -56,14 +56,14 @@ _PROJECT_WORDS = re.compile(
 
 def mend(text: str) -> str:
     """`text` with its broken URLs put together and bare code-host URLs given https://."""
-    text = _ANCHOR.sub(lambda m: m.group("url"), text)
+    text = ANCHOR.sub(lambda m: m.group("url"), text)
     text = _SPACED_SCHEME.sub(lambda m: m.group(1) + "://", text)
     text = _SPACED_DOT.sub(r"\1\2", text)
     text = _BROKEN_PATH.sub(r"\1", text)
     return _BARE.sub(lambda m: "https://" + m.group(1), text)
 
 
-def _trim(url: str) -> str:
+def trim(url: str) -> str:
     """A URL without the punctuation that ends its sentence (a balanced ')' stays)."""
     while url and url[-1] in _TRAILING:
         if url[-1] == ")" and url.count("(") >= url.count(")"):
@@ -74,7 +74,7 @@ def _trim(url: str) -> str:
 
 def urls_in(text: str | None) -> list[str]:
     """Every http(s) URL of `text` once mended, in order."""
-    return [_trim(m.group()) for m in _URL.finditer(mend(text or ""))]
+    return [trim(m.group()) for m in URL.finditer(mend(text or ""))]
 
 
 def kind_of(url: str, before: str = "") -> Kind | None:
@@ -97,8 +97,8 @@ def paper_links(paper: Paper) -> list[tuple[Kind, str]]:
     seen: set[str] = set()
     for text in (paper.abstract, paper.comment or ""):
         mended = mend(text)
-        for m in _URL.finditer(mended):
-            url = _trim(m.group())
+        for m in URL.finditer(mended):
+            url = trim(m.group())
             key = url.rstrip("/").lower()
             kind = kind_of(url, mended[max(0, m.start() - 60) : m.start()])
             if kind is None or key in seen:

@@ -4,20 +4,17 @@ vendored KaTeX, no request leaving 127.0.0.1 (Swagger UI included), and no page 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from live_browser import chromium, needs_chromium
 from live_web import Live
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from paperboy.store import open_store
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 PHONE = 390
 
 # Real 2021 papers: $C^3$ in the title and abstract; 190{\deg} in an abstract; a comment
@@ -38,17 +35,13 @@ PAGES = [
     "/",  # the front page: the latest complete announcement
 ]
 
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="needs Debian's chromium at /usr/bin/chromium"
-)
+pytestmark = needs_chromium
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture(scope="module", name="chromium")
+def chromium_browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
 
 
 def _tab(browser: Browser, width: int) -> Iterator[Page]:

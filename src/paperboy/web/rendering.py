@@ -7,7 +7,6 @@ return Markup (`linkify`, `marked`) escape every piece of text they are given.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from paperboy.links import has_code
+from paperboy.links import ANCHOR, URL, has_code, trim
 from paperboy.links import paper_links as code_and_project_links
 from paperboy.record import Paper
 from paperboy.search import split_marks
@@ -42,29 +41,16 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-_URL = re.compile(r"https?://[^\s<>\"'`\\{}|^]+", re.IGNORECASE)
-_TRAILING = ".,;:!?)]}'\""
-# Listing abstracts keep arXiv's anchors: '<a href="URL" rel="…">this https URL</a>'.
-_ANCHOR = re.compile(r'<a href="(?P<url>https?://[^"]+)"[^>]*>[^<]*</a>')
-
-
-def _trim_url(url: str) -> str:
-    while url and url[-1] in _TRAILING:
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break
-        url = url[:-1]
-    return url
-
 
 def linkify(text: str | None) -> Markup:
     """Text with its http(s) URLs made into links; everything else escaped."""
     if not text:
         return Markup("")
-    text = _ANCHOR.sub(lambda m: m.group("url"), text)
+    text = ANCHOR.sub(lambda m: m.group("url"), text)
     out: list[str] = []
     at = 0
-    for m in _URL.finditer(text):
-        url = _trim_url(m.group(0))
+    for m in URL.finditer(text):
+        url = trim(m.group(0))
         out.append(str(escape(text[at : m.start()])))
         out.append(f'<a class="ext" rel="nofollow noopener" href="{escape(url)}">{escape(url)}</a>')
         at = m.start() + len(url)

@@ -1,7 +1,8 @@
-"""Atom and RSS feeds: a category's latest papers, and a saved search."""
+"""Atom and RSS feeds: a category's latest papers, tonight's listing, and a saved search."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -9,63 +10,43 @@ from fastapi.responses import Response
 
 from paperboy import feeds
 from paperboy.web.params import check_category
-from paperboy.web.reader import ReaderDep
+from paperboy.web.reader import Reader, ReaderDep
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 Kind = Literal["atom", "rss"]
+# What a feed is made from: the store, the feed's own URL, its entries' links, the site's.
+Maker = Callable[[Reader, str], bytes]
+
+
+def _feed(reader: Reader, request: Request, kind: Kind, make: Maker) -> Response:
+    self_url = reader.url(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return reader.page(
+        request, lambda: Response(make(reader, self_url), media_type=FEED_TYPES[kind])
+    )
 
 
 @router.get("/search.{kind}", summary="Feed of a saved search")
 def search_feed(
     reader: ReaderDep, request: Request, kind: Kind, q: str, category: str = ""
 ) -> Response:
-    def build() -> Response:
-        body = feeds.search_feed(
-            reader.store,
-            q,
-            kind,
-            reader.url(f"{request.url.path}?{request.url.query}"),
-            category=category or None,
-            page_url=reader.paper_url,
-            site_url=reader.url("/"),
-        )
-        return Response(body, media_type=FEED_TYPES[kind])
-
-    return reader.page(request, build)
+    return _feed(reader, request, kind, lambda r, url: feeds.search_feed(
+        r.store, q, kind, url, category=category or None, page_url=r.paper_url,
+        site_url=r.url("/"),
+    ))  # fmt: skip
 
 
 @router.get("/{category}/listing.{kind}", summary="Feed of tonight's announcement listing")
 def listing_feed(reader: ReaderDep, request: Request, category: str, kind: Kind) -> Response:
     check_category(category)
-
-    def build() -> Response:
-        body = feeds.listing_feed(
-            reader.store,
-            category,
-            kind,
-            reader.url(request.url.path),
-            page_url=reader.paper_url,
-            site_url=reader.url("/"),
-        )
-        return Response(body, media_type=FEED_TYPES[kind])
-
-    return reader.page(request, build)
+    return _feed(reader, request, kind, lambda r, url: feeds.listing_feed(
+        r.store, category, kind, url, page_url=r.paper_url, site_url=r.url("/"),
+    ))  # fmt: skip
 
 
 @router.get("/{category}.{kind}", summary="Feed of a category's papers")
 def category_feed(reader: ReaderDep, request: Request, category: str, kind: Kind) -> Response:
     check_category(category)
-
-    def build() -> Response:
-        body = feeds.category_feed(
-            reader.store,
-            category,
-            kind,
-            reader.url(request.url.path),
-            page_url=reader.paper_url,
-            site_url=reader.url("/"),
-        )
-        return Response(body, media_type=FEED_TYPES[kind])
-
-    return reader.page(request, build)
+    return _feed(reader, request, kind, lambda r, url: feeds.category_feed(
+        r.store, category, kind, url, page_url=r.paper_url, site_url=r.url("/"),
+    ))  # fmt: skip
