@@ -19,9 +19,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from paperboy.latex import text_mode
 from paperboy.record import Paper
 from paperboy.search import split_marks
-from paperboy.texmode import text_mode
 from paperboy.web.urls import Urls
 
 HERE = Path(__file__).parent
