@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-from paperboy.mathtext import math_spans
+from paperboy.latex import math_spans
 from paperboy.record import Paper
 
 _SPECIAL = re.compile(r"(?<!\\)([&%#_])")

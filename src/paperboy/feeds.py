@@ -13,7 +13,7 @@ from typing import Literal
 
 from feedgen.feed import FeedGenerator
 
-from paperboy.mathtext import to_unicode
+from paperboy.latex import to_unicode
 from paperboy.record import Paper
 from paperboy.search import search
 from paperboy.store import SQLiteStore

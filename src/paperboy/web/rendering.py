@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from paperboy.latex import text_mode
 from paperboy.links import ANCHOR, URL, has_code, trim
 from paperboy.links import paper_links as code_and_project_links
 from paperboy.record import Paper
 from paperboy.search import split_marks
-from paperboy.texmode import text_mode
 from paperboy.venue import venue_of
 from paperboy.web.urls import Urls
 

@@ -1,11 +1,15 @@
-"""LaTeX in titles and abstracts -> readable Unicode for terminals, feeds, e-mail, plain text.
+"""LaTeX in titles, abstracts and comments -> readable Unicode: the one place that knows it.
 
 arXiv's titles and abstracts are plain text with bits of LaTeX: inline math (`$C^3$`,
 `$\\mathcal{O}(n)$`), accents (`\\"{o}`), a few text macros (`\\textbf`, `\\%`, `{\\deg}`).
-pylatexenc does the conversion; this module decides what is math (pandoc's `$` rules, so
-"$100 and $200" stays money), keeps what is plain text plain (`%`, `~`, `&`, `--` are not
-LaTeX to these authors), and turns scripts into Unicode super/subscripts where every
-character has one (`x^2` -> x², `AP_{50}` -> AP₅₀), else keeps them readable (`F_V`, `x^(ab)`).
+pylatexenc does the conversion; this module decides what is math (`math_spans`: "$100 and
+$200" stays money), keeps what is plain text plain (`%`, `~`, `&`, `--` are not LaTeX to
+these authors), and turns scripts into Unicode super/subscripts where every character has
+one (`x^2` -> x², `AP_{50}` -> AP₅₀), else keeps them readable (`F_V`, `x^(ab)`).
+
+Two outputs, one set of rules: `to_unicode` converts everything (feeds, terminals);
+`text_mode` converts only the text outside the math spans and keeps each span as written,
+for the web pages, where the browser's KaTeX typesets the math.
 """
 
 from __future__ import annotations
@@ -75,6 +79,8 @@ _WORDS = {
     "wrt": "w.r.t.",
     "vs": "vs.",
     "etal": "et al.",
+    "cf": "cf.",
+    "aka": "a.k.a.",
     "textgreater": ">",
     "textless": "<",
     "percent": "%",
@@ -82,6 +88,7 @@ _WORDS = {
     "\\": " ",
     "newline": " ",
     "par": " ",
+    "-": "",  # a hyphenation hint (kinema\-tics), not a character
 }
 _ACCENTS = {
     "bar": "\u0305",
@@ -175,6 +182,10 @@ def _context() -> object:
         MacroTextSpec("href", _href),
         MacroTextSpec("unicode", _unicode),
         MacroTextSpec("color", ""),
+        MacroTextSpec("cite", lambda n, l2tobj: f"[{_last_arg(n, l2tobj)}]"),
+        MacroTextSpec("citep", lambda n, l2tobj: f"[{_last_arg(n, l2tobj)}]"),
+        MacroTextSpec("citet", lambda n, l2tobj: f"[{_last_arg(n, l2tobj)}]"),
+        MacroTextSpec("footnote", lambda n, l2tobj: f" ({_last_arg(n, l2tobj)})"),
     ]
     db.add_context_category(
         "paperboy", macros=macros, specials=[SpecialsTextSpec("&", "&")], prepend=True
@@ -182,8 +193,9 @@ def _context() -> object:
     return db
 
 
-def _arg(node: LatexMacroNode, l2tobj: LatexNodes2Text, k: int = 0) -> str:
-    return str(l2tobj.node_arg_to_text(node, k))
+def _last_arg(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    """The mandatory argument of \\cite*[p. 3]{key} or \\footnote{text}, after any options."""
+    return str(l2tobj.node_arg_to_text(node, len(node.nodeargd.argnlist) - 1))
 
 
 def _href(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
@@ -215,7 +227,14 @@ def _parse_context() -> object:
     db = latexwalker.get_default_latex_context_db()
     db = db.filter_context(exclude_categories=["nonascii-specials"])
     db.add_context_category(
-        "paperboy", macros=[MacroSpec("href", "{{"), MacroSpec("unicode", "{")], prepend=True
+        "paperboy",
+        macros=[
+            MacroSpec("href", "{{"),
+            MacroSpec("unicode", "{"),
+            MacroSpec("citep", "*[[{"),
+            MacroSpec("citet", "*[[{"),
+        ],
+        prepend=True,
     )
     return db
 
@@ -245,18 +264,22 @@ _BARE_PERCENT = re.compile(r"(?<!\\)((?:\\\\)*)%")
 _BARE_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
 # A tie joins two words ("Fig.~1", "at~\url"); any other tilde means "about" (by ~1%).
 _TIE = re.compile(r"(?<=[\w.,;:)\]}])~(?=[\w\\({\[])")
+_QUOTES = re.compile(r"``(.*?)(?:''|\")", re.DOTALL)
+_HREF_LABEL_MATH = re.compile(r"(\\href\{[^{}]*\}\{)\s*\$([^${}]*)\$\s*\}")
 _DOUBLED_DOT = re.compile(r"(?<=\b(?:i\.e|e\.g|etc))\.\.")
 
 
 def to_unicode(text: str) -> str:
-    """`text` with its LaTeX turned into Unicode; text with no `$` or backslash is unchanged.
+    """`text` with its LaTeX, math included, turned into Unicode; text with no `$`,
+    backslash or ``` `` ``` is unchanged.
 
     Never raises: what pylatexenc cannot make sense of comes out as close to the input as it
     can (an unclosed brace is dropped, an unknown macro keeps its name).
     """
-    if "$" not in text and "\\" not in text:
+    if "$" not in text and "\\" not in text and "``" not in text:
         return text
     conv = _Converter()
+    text = _prepared(text)
     out: list[str] = []
     pos = 0
     for m in _math_spans(text):
@@ -266,7 +289,36 @@ def to_unicode(text: str) -> str:
         out.append(_spaced(math, text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]))
         pos = m.end()
     out.append(_text_part(conv, text[pos:]))
-    return _DOUBLED_DOT.sub(".", "".join(out))
+    return "".join(out)
+
+
+def text_mode(text: str) -> str:
+    """`text` with its LaTeX outside the math spans turned into Unicode, each span (and an
+    escaped `\\$`) kept as written for the browser's KaTeX, which pairs `$` the same way."""
+    if "\\" not in text and "``" not in text:
+        return text  # most titles and abstracts: nothing to do
+    conv = _Converter()
+    text = _prepared(text)
+    out: list[str] = []
+    pos = 0
+    for m in _math_spans(text):
+        out.append(_kept_dollars(conv, text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_kept_dollars(conv, text[pos:]))
+    return "".join(out)
+
+
+def _kept_dollars(conv: _Converter, text: str) -> str:
+    # Unescaped, `\\$5 and \\$6` would become math to KaTeX.
+    return "\\$".join(_text_part(conv, part) for part in text.split("\\$"))
+
+
+def _prepared(text: str) -> str:
+    """What both outputs do before looking for math: ``quotes'' made curly, and the `$` of a
+    link label dropped (\\href{url}{$github.com/x$} is a typewriter hack, not math)."""
+    text = _QUOTES.sub(r"“\1”", text)
+    return _HREF_LABEL_MATH.sub(r"\1\2}", text)
 
 
 def _spaced(math: str, before: str, after: str) -> str:
@@ -328,7 +380,7 @@ def _text_part(conv: _Converter, text: str) -> str:
         depth = max(0, depth + len(_OPEN.findall(piece)) - len(_CLOSE.findall(piece)))
         glued = _BARE_MACRO_END.search(piece) is not None
     _flush(conv, run, out)
-    return "".join(out)
+    return _DOUBLED_DOT.sub(".", "".join(out))
 
 
 def _flush(conv: _Converter, run: list[str], out: list[str]) -> None:
