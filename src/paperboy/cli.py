@@ -459,6 +459,7 @@ def listing_(
 ) -> None:
     """Print arXiv's announcement listing of a category for one day, from the store."""
     from paperboy import listings
+    from paperboy.latex import to_unicode
 
     with store(db) as s:
         listings.refresh_announcements(s)  # repair what an interrupted run left undated
@@ -487,7 +488,8 @@ def listing_(
         for line in part:
             number += 1
             authors = ", ".join(line.paper.authors) if line.paper else ""
-            out(f"{number:>4}. {typer.style(line.arxiv_id, fg='cyan')} {line.title}")
+            title = " ".join(to_unicode(line.title).split())  # $C^3$ reads C³ in a terminal
+            out(f"{number:>4}. {typer.style(line.arxiv_id, fg='cyan')} {title}")
             if authors:
                 out("      " + typer.style(authors, dim=True))
 

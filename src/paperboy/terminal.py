@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import typer
 
+from paperboy.latex import to_unicode
 from paperboy.record import Paper, Version
 from paperboy.search import Hit, SearchResult, mark_spans, split_marks
 from paperboy.store import SQLiteStore
@@ -75,9 +76,9 @@ def _hit_text(n: int, hit: Hit) -> str:
 
 def _marked(text: str, *, bold: bool) -> str:
     return "".join(
-        typer.style(piece, bold=bold, fg="yellow", reverse=True)
+        typer.style(to_unicode(piece), bold=bold, fg="yellow", reverse=True)
         if hit
-        else typer.style(piece, bold=bold or None)
+        else typer.style(to_unicode(piece), bold=bold or None)
         for piece, hit in split_marks(text)
     )
 
@@ -93,7 +94,7 @@ def paper_text(paper: Paper, versions: Sequence[Version], asked: int | None = No
     label = typer.style
     lines = [
         label(paper.arxiv_id, fg="cyan", bold=True) + label(f"v{paper.version}", dim=True),
-        label(" ".join(paper.title.split()), bold=True),
+        label(" ".join(to_unicode(paper.title).split()), bold=True),
         ", ".join(paper.authors),
         "",
     ]
@@ -101,7 +102,7 @@ def paper_text(paper: Paper, versions: Sequence[Version], asked: int | None = No
         ("categories", " ".join(paper.categories) + f" (primary {paper.primary_category})"),
         ("published", f"{paper.published:%Y-%m-%d %H:%M} UTC"),
         ("updated", f"{paper.updated:%Y-%m-%d %H:%M} UTC"),
-        ("comment", paper.comment),
+        ("comment", to_unicode(paper.comment) if paper.comment else None),
         ("journal", paper.journal_ref),
         ("doi", paper.doi),
         ("abstract page", paper.abs_url),
@@ -114,7 +115,7 @@ def paper_text(paper: Paper, versions: Sequence[Version], asked: int | None = No
     ]
     lines += [
         "",
-        " ".join(paper.abstract.split()),
+        " ".join(to_unicode(paper.abstract).split()),
         "",
         label(plural(len(versions), "version"), bold=True),
     ]
