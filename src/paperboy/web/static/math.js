@@ -1,6 +1,6 @@
 // paperboy: the math in titles, abstracts and comments typeset by the vendored KaTeX
 // (static/katex, see scripts/vendor-static.sh). The server has already made text-mode LaTeX
-// outside the delimiters (360{\deg}, B\'ezier) plain Unicode (paperboy/texmode.py). A formula
+// outside the delimiters (360{\deg}, B\'ezier) plain Unicode (paperboy/latex.py). A formula
 // KaTeX cannot parse stays as its source text, in the text's own colour.
 (function () {
   "use strict";
