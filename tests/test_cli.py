@@ -113,7 +113,12 @@ def test_search_for_an_id_in_any_form_prints_that_paper(
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith(f"{PAPER}v2\n{fields['Title']}\n{fields['Authors']}\n")
-    assert fields["Summary"] in out
+    # The abstract as a reader reads it: its LaTeX macros, \cite{key} and \url{…}, read as
+    # [key] and the URL.
+    summary = fields["Summary"]
+    assert "\\cite{" in summary and "\\url{" in summary
+    readable = re.sub(r"\\url\{([^}]*)\}", r"\1", re.sub(r"\\cite\{([^}]*)\}", r"[\1]", summary))
+    assert readable in out
     assert "categories: cs.CV cs.AI cs.LG (primary cs.CV)" in out
     # Its versions: the first submitted when published, the second when last updated.
     assert f"v1  submitted {fields['Published'][:16]} UTC" in out
