@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -39,6 +39,7 @@ __all__ = [
     "cutoff_day",
     "id_sort_key",
     "infer_days",
+    "inferred_days",
     "is_announcement_day",
     "listing",
     "listing_day_of_cutoff",
@@ -277,34 +278,53 @@ def _rising(values: Sequence[float]) -> list[int]:
 
 
 def with_announcements(papers: Iterable[Paper], holidays: Set[date] = HOLIDAYS) -> list[Paper]:
-    """The papers again, each version carrying its listing date.
+    """The papers again, each version carrying its listing date (see `inferred_days`).
 
-    A date a source observed is kept. Otherwise it is inferred: the first version's from its
-    id block (`infer_days`, all papers read together, observed first versions as anchors), a
-    replacement's from the schedule of its submission time, never before the first version's.
-    A version with neither an observation nor a submission time stays undated. Papers without
-    version records get the two the collector format knows: v1 (published) and, when later,
-    the latest version (updated).
+    Papers without version records get the two the collector format knows: v1 (published)
+    and, when later, the latest version (updated).
     """
     papers = list(papers)
     versions = {p.arxiv_id: p.versions or _known_versions(p) for p in papers}
+    days = {
+        (arxiv_id, number): day
+        for arxiv_id, number, day, _ in inferred_days(
+            ((p.arxiv_id, p.published, versions[p.arxiv_id]) for p in papers), holidays
+        )
+    }
+    return [
+        p.with_changes(versions=[_with_day(p.arxiv_id, v, days) for v in versions[p.arxiv_id]])
+        for p in papers
+    ]
+
+
+def inferred_days(
+    papers: Iterable[tuple[str, datetime, Sequence[Version]]], holidays: Set[date] = HOLIDAYS
+) -> Iterator[tuple[str, int, date | None, date | None]]:
+    """(id, version number, listing date, the date it had) of every version no source
+    observed, from (id, first version's time, versions) of papers read together.
+
+    A date a source observed is kept (and not given here). Otherwise it is inferred: the
+    first version's from its id block (`infer_days`, observed first versions as anchors), a
+    replacement's from the schedule of its submission time, never before the first version's.
+    A version with neither an observation nor a submission time stays undated (None). The
+    first version's time is that of its version record when known, else the given one.
+    """
+    papers = list(papers)
     observed = {
-        i: v.announced
-        for i, vs in versions.items()
-        for v in vs
+        arxiv_id: v.announced
+        for arxiv_id, _, versions in papers
+        for v in versions
         if v.number == 1 and v.announced is not None and v.announced_observed
     }
     first = infer_days(
-        ((p.arxiv_id, _first_submitted(p, versions[p.arxiv_id])) for p in papers),
+        ((arxiv_id, _first_submitted(published, vs)) for arxiv_id, published, vs in papers),
         observed,
         holidays,
     )
-    return [
-        p.with_changes(
-            versions=[_dated(v, first[p.arxiv_id], holidays) for v in versions[p.arxiv_id]]
-        )
-        for p in papers
-    ]
+    for arxiv_id, _, versions in papers:
+        for v in versions:
+            if not (v.announced is not None and v.announced_observed):
+                yield arxiv_id, v.number, _day(v, first[arxiv_id], holidays), v.announced
 
 
 def _known_versions(paper: Paper) -> list[Version]:
@@ -314,24 +334,27 @@ def _known_versions(paper: Paper) -> list[Version]:
     return known
 
 
-def _first_submitted(paper: Paper, versions: Sequence[Version]) -> datetime:
+def _first_submitted(published: datetime, versions: Sequence[Version]) -> datetime:
     for v in versions:
         if v.number == 1 and v.submitted is not None:
             return v.submitted
-    return paper.published
+    return published
 
 
-def _dated(version: Version, first_day: date, holidays: Set[date]) -> Version:
-    if version.announced is not None and version.announced_observed:
-        return version
+def _day(version: Version, first_day: date, holidays: Set[date]) -> date | None:
     if version.number == 1:
-        day: date | None = first_day
-    elif version.submitted is not None:
+        return first_day
+    if version.submitted is not None:
         # A replacement made before the first announcement is announced with it.
-        day = max(schedule_day(version.submitted, holidays), first_day)
-    else:
-        day = None
-    return Version(version.number, version.submitted, day, announced_observed=False)
+        return max(schedule_day(version.submitted, holidays), first_day)
+    return None
+
+
+def _with_day(arxiv_id: str, v: Version, days: Mapping[tuple[str, int], date | None]) -> Version:
+    key = (arxiv_id, v.number)
+    if key not in days:
+        return v  # observed
+    return Version(v.number, v.submitted, days[key], announced_observed=False)
 
 
 Section = Literal["new", "cross", "replace"]

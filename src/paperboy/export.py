@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date
-from itertools import chain, groupby
+from datetime import date, timedelta
+from itertools import accumulate, chain, groupby
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,12 +19,22 @@ from paperboy.formats import collector, listing
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore
 
+# An archive of more papers than this is written by two processes, each a run of days holding
+# about half the papers: rendering and the kernel's share of writing are most of an export,
+# and both halve on the second core. Below it a process start costs more than it saves.
+PARALLEL_PAPERS = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class ExportResult:
     files: int
     papers: int
     written: int = 0  # files whose content changed (the others already held it)
+
+    def __add__(self, other: ExportResult) -> ExportResult:
+        return ExportResult(
+            self.files + other.files, self.papers + other.papers, self.written + other.written
+        )
 
 
 def write_collector_archive(
@@ -33,7 +45,66 @@ def write_collector_archive(
     end: date | None = None,
 ) -> ExportResult:
     """Write <out>/<category>/YYYY/MM/YYYYMMDD.md per submission day, then <out>/calendar.md."""
-    return _write_days(store.papers(category=category, start=start, end=end), out, category)
+    counts = store.day_counts(category, start, end)
+    if sum(counts.values()) > PARALLEL_PAPERS and store.path.is_file():
+        result = _write_in_two(store, out, category, (start, _middle_day(counts), end))
+    else:
+        result = _write_day_files(store.papers(category, start, end), out, category)
+    write_calendar(out, category)
+    return result
+
+
+def _write_in_two(
+    store: SQLiteStore, out: Path, category: str, days: tuple[date | None, date, date | None]
+) -> ExportResult:
+    """Days (start, split, end): those up to `split` written by a worker process, those
+    after it here meanwhile. (Each day file comes from one read, consistent in itself.)"""
+    start, split, end = days
+    worker = _start_worker(store.path, out, category, start, split)
+    rest = _write_day_files(store.papers(category, split + timedelta(days=1), end), out, category)
+    output, errors = worker.communicate()
+    if worker.returncode != 0:
+        raise RuntimeError(f"the export worker failed: {errors.strip()[-500:]}")
+    files, papers, written = json.loads(output)
+    return rest + ExportResult(files, papers, written)
+
+
+def _start_worker(
+    db: Path, out: Path, category: str, start: date | None, end: date | None
+) -> subprocess.Popen[str]:
+    """A fresh Python running `_worker` on this paperboy (a plain process, not
+    multiprocessing, whose spawn would run the caller's main script again)."""
+    bounds = [d.isoformat() if d else "" for d in (start, end)]
+    code = "from paperboy.export import _worker; _worker()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(db), str(out), category, *bounds],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+
+def _worker() -> None:
+    """The day files of a run of days (argv: store, out, category, start, end), from a
+    connection of this process's own; prints [files, papers, written]."""
+    db, out, category, start, end = sys.argv[1:6]
+    with SQLiteStore(db) as store:
+        papers = store.papers(category, _day(start), _day(end))
+        result = _write_day_files(papers, Path(out), category)
+    print(json.dumps([result.files, result.papers, result.written]))
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _middle_day(counts: dict[date, int]) -> date:
+    """The day by which half of the papers (of days in order) have come."""
+    days = sorted(counts)
+    half = sum(counts.values()) / 2
+    running = accumulate(counts[d] for d in days)
+    return next(d for d, total in zip(days, running, strict=True) if total >= half)
 
 
 def write_collector_days(
@@ -48,6 +119,13 @@ def write_collector_days(
 
 def _write_days(stream: Iterable[Paper], out: Path, category: str) -> ExportResult:
     """One file per submission day of a stream in day order, then the calendar."""
+    result = _write_day_files(stream, out, category)
+    write_calendar(out, category)
+    return result
+
+
+def _write_day_files(stream: Iterable[Paper], out: Path, category: str) -> ExportResult:
+    """One file per submission day of a stream in day order."""
     files = papers = written = 0
     for day, group in groupby(stream, key=lambda p: p.submitted_day):
         day_papers = list(group)
@@ -55,7 +133,6 @@ def _write_days(stream: Iterable[Paper], out: Path, category: str) -> ExportResu
         written += write_if_changed(out / collector.day_path(category, day), text)
         files += 1
         papers += len(day_papers)
-    write_calendar(out, category)
     return ExportResult(files, papers, written)
 
 

@@ -45,12 +45,12 @@ def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = Non
         # Read, dated and cleared under one write lock: a writer that marks the month again
         # meanwhile waits, so its versions are in what is read here or stay marked.
         with store.transaction():
-            papers = store.papers_in_id_range(first, last)
+            papers = store.dating_input(first, last)
+            # Only the days that change are written: re-dating a month rewrites little.
             rows = [
-                (p.arxiv_id, v.number, v.announced, False)
-                for p in announce.with_announcements(papers)
-                for v in p.versions
-                if v.announced is not None and not v.announced_observed
+                (arxiv_id, number, day, False)
+                for arxiv_id, number, day, before in announce.inferred_days(papers)
+                if day is not None and day != before
             ]
             store.date_month(month, rows)
         dated += len(papers)

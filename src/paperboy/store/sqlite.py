@@ -342,6 +342,28 @@ class SQLiteStore:
             papers.append(paper)
         return papers
 
+    def dating_input(self, first: str, last: str) -> list[tuple[str, datetime, list[Version]]]:
+        """(id, first version's time, versions) of the papers whose ids sort between first
+        and last (inclusive): what dating reads, and nothing more (no text, no JSON). A
+        paper without version rows gets the two its own row knows, as the upsert records."""
+        papers: list[tuple[str, datetime, list[Version]]] = []
+        rows = self.conn.execute(
+            "SELECT p.arxiv_id, p.published, p.version, p.updated, v.number, v.submitted, "
+            "v.announced, v.announced_how FROM papers p LEFT JOIN versions v "
+            "ON v.arxiv_id = p.arxiv_id WHERE p.arxiv_id BETWEEN ? AND ? "
+            "ORDER BY p.arxiv_id, v.number",
+            (first, last),
+        )
+        for arxiv_id, published, latest, updated, *version in rows:
+            if not papers or papers[-1][0] != arxiv_id:
+                papers.append((arxiv_id, datetime.fromisoformat(published), []))
+            versions = papers[-1][2]
+            if version[0] is not None:
+                versions.append(_version(version))
+            else:
+                versions += _known_versions(papers[-1][1], latest, updated)
+        return papers
+
     def id_months(self) -> list[str]:
         """The YYMM prefixes of the new-style ids in the store."""
         rows = self.conn.execute(
@@ -679,6 +701,13 @@ def _version_row(arxiv_id: str, v: Version) -> tuple[Any, ...]:
         None if v.announced is None else v.announced.isoformat(),
         how,
     )
+
+
+def _known_versions(published: datetime, latest: int, updated: str) -> list[Version]:
+    known = [Version(1, published)]
+    if latest > 1:
+        known.append(Version(latest, datetime.fromisoformat(updated)))
+    return known
 
 
 def _version(row: Sequence[Any]) -> Version:
