@@ -44,6 +44,7 @@ __all__ = [
     "listing",
     "listing_day_of_cutoff",
     "next_announcement_day",
+    "previous_announcement_day",
     "schedule_day",
     "with_announcements",
 ]
@@ -74,6 +75,14 @@ def next_announcement_day(day: date, holidays: Set[date] = HOLIDAYS) -> date:
     """The first listing date on or after `day`."""
     while not is_announcement_day(day, holidays):
         day += _DAY
+    return day
+
+
+def previous_announcement_day(day: date, holidays: Set[date] = HOLIDAYS) -> date:
+    """The last listing date before `day`."""
+    day -= _DAY
+    while not is_announcement_day(day, holidays):
+        day -= _DAY
     return day
 
 

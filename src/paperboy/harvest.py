@@ -22,6 +22,7 @@ from paperboy.record import Paper
 from paperboy.sources import PoliteClient, arxiv_api, oai_pmh, rss
 from paperboy.sources.problems import RecordProblem
 from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
+from paperboy.windows import completed, uncovered
 from paperboy.wording import plural
 
 # Submissions are announced up to ~4 days later (Friday afternoon -> Monday evening, longer
@@ -100,29 +101,6 @@ def month_windows(start: datetime, end: datetime) -> list[tuple[datetime, dateti
         windows.append((lo, hi))
         lo = hi
     return windows
-
-
-def uncovered(
-    start: datetime, end: datetime, done: list[tuple[datetime, datetime]]
-) -> list[tuple[datetime, datetime]]:
-    """The parts of [start, end) that no completed window covers."""
-    gaps, lo = [], start
-    for d_lo, d_hi in sorted(done):
-        if d_hi <= lo or d_lo >= end:
-            continue
-        if d_lo > lo:
-            gaps.append((lo, d_lo))
-        lo = max(lo, d_hi)
-    if lo < end:
-        gaps.append((lo, end))
-    return gaps
-
-
-def completed(store: SQLiteStore, source: str, category: str) -> list[tuple[datetime, datetime]]:
-    return [
-        (datetime.fromisoformat(s), datetime.fromisoformat(e))
-        for s, e, _ in store.completed_windows(source, category)
-    ]
 
 
 # ---------------------------------------------------------------- query API

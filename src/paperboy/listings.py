@@ -15,6 +15,7 @@ from paperboy import announce, holidays
 from paperboy.formats import listing as format_b
 from paperboy.record import Paper
 from paperboy.store import ListingEntry, SQLiteStore
+from paperboy.windows import completed, uncovered
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +66,24 @@ def day_listing(store: SQLiteStore, category: str, day: date) -> list[Line]:
     """
     refresh_announcements(store)
     shown = store.listing(category, day)
-    entries = announce.listing(store.announced_on(category, day), day, category)
-    rebuilt = [
-        Line(e.paper.arxiv_id, e.section, e.paper.title, e.paper.abstract, e.paper, False)
-        for e in entries
-    ]
     if not shown:
-        return rebuilt
+        return _rebuilt(store, category, day)
     papers = {p.arxiv_id: p for p in store.papers(ids=[e.arxiv_id for e in shown])}
     lines = [_shown_line(e, papers.get(e.arxiv_id)) for e in shown]
     if any(line.section == "replace" for line in lines):
         return lines
     # A listing in format B shows no replacements: the dated versions give them.
     listed = {line.arxiv_id for line in lines}
+    rebuilt = _rebuilt(store, category, day)
     return lines + [r for r in rebuilt if r.section == "replace" and r.arxiv_id not in listed]
+
+
+def _rebuilt(store: SQLiteStore, category: str, day: date) -> list[Line]:
+    entries = announce.listing(store.announced_on(category, day), day, category)
+    return [
+        Line(e.paper.arxiv_id, e.section, e.paper.title, e.paper.abstract, e.paper, False)
+        for e in entries
+    ]
 
 
 # Papers held in the weeks around a listing from which a weekday without submissions is a
@@ -131,10 +136,7 @@ def closed_reason(day: date) -> str | None:
 def window(day: date) -> tuple[datetime, datetime]:
     """The submission times a listing dated `day` announces: after the cutoff that closed
     the previous listing's last batch, up to the cutoff of the weekday before `day`."""
-    previous = day - timedelta(days=1)
-    while not announce.is_announcement_day(previous):
-        previous -= timedelta(days=1)
-    return _cutoff_before(previous), _cutoff_before(day)
+    return _cutoff_before(announce.previous_announcement_day(day)), _cutoff_before(day)
 
 
 def _cutoff_before(day: date) -> datetime:
@@ -214,12 +216,7 @@ def _weekdays(first: date, last: date) -> Iterable[date]:
 
 def _harvested(store: SQLiteStore, category: str, start: datetime, end: datetime) -> bool:
     """Whether completed query-API windows of the category cover start..end."""
-    reached = start
-    for lo, hi, _ in store.completed_windows("api", category):
-        lo_t, hi_t = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
-        if lo_t <= reached < hi_t:
-            reached = hi_t
-    return reached > end
+    return not uncovered(start, end, completed(store, "api", category))
 
 
 def latest_complete(store: SQLiteStore, category: str, today: date) -> date | None:

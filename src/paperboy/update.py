@@ -11,6 +11,7 @@ from pathlib import Path
 from paperboy import export, harvest, listings
 from paperboy.sources import PoliteClient
 from paperboy.store import SQLiteStore
+from paperboy.windows import completed
 from paperboy.wording import plural
 
 # Where a fresh store starts: the last week, enough for the current listings. Older days
@@ -26,7 +27,7 @@ class UpdateReport:
 
 def since(store: SQLiteStore, source: str, category: str, today: date) -> date:
     """The day after the last complete window, or a week back on a fresh store."""
-    windows = harvest.completed(store, source, category)
+    windows = completed(store, source, category)
     if not windows:
         return today - timedelta(days=FIRST_RUN_DAYS)
     return max(end for _, end in windows).date()

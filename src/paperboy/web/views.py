@@ -73,10 +73,8 @@ def _adjacent_listing_days(
     if span is None:
         return None, None
     first, last = span[0], span[1] + timedelta(days=7)
-    before, after = day - timedelta(days=1), day + timedelta(days=1)
-    while before >= first and not announce.is_announcement_day(before):
-        before -= timedelta(days=1)
-    after = announce.next_announcement_day(after)
+    before = announce.previous_announcement_day(day)
+    after = announce.next_announcement_day(day + timedelta(days=1))
     return (before if before >= first else None, after if after <= last else None)
 
 
