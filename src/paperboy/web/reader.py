@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from paperboy import config, listings
+from paperboy.ids import parse_ref
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore
 from paperboy.web.cache import PageCache, etag, matches
@@ -67,6 +68,11 @@ class Reader:
     def paper_url(self, paper: Paper) -> str:
         """The absolute link to a paper's page, for feed readers."""
         return self.url("/" + page_path("paper", arxiv_id=paper.arxiv_id))
+
+    def paper(self, reference: str) -> Paper | None:
+        """The stored paper a reference names, in any form people paste (`ids.parse_ref`)."""
+        ref = parse_ref(reference)
+        return self.store.get(ref.arxiv_id) if ref else None
 
     def categories(self) -> list[tuple[str, int]]:
         return self.cache.get(("categories",), self.store.categories)

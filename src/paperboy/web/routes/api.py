@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from paperboy.ids import parse_ref
 from paperboy.search import MAX_LIMIT, lookup, search
 from paperboy.web import schemas
 from paperboy.web.params import check_category, check_year, parse_day
@@ -26,11 +25,10 @@ def categories(reader: ReaderDep) -> list[schemas.CategoryOut]:
 @router.get("/papers/{arxiv_id:path}", summary="One paper, every field")
 def paper(reader: ReaderDep, arxiv_id: str) -> schemas.PaperDetail:
     """The paper of any of its versions (2112.03517v1), or arXiv URL (quoted)."""
-    ref = parse_ref(arxiv_id)
-    found = reader.store.get(ref.arxiv_id) if ref else None
-    if ref is None or found is None:
+    found = reader.paper(arxiv_id)
+    if found is None:
         raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
-    return schemas.paper_detail(found, reader.store.versions(ref.arxiv_id))
+    return schemas.paper_detail(found, reader.store.versions(found.arxiv_id))
 
 
 @router.get("/days/{category}/{day}", summary="Papers submitted on a day")

@@ -9,7 +9,6 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from paperboy import bibtex
-from paperboy.ids import parse_ref
 from paperboy.record import Paper
 from paperboy.search import MAX_LIMIT, lookup, search
 from paperboy.web.params import check_category, parse_day
@@ -29,8 +28,7 @@ def _bib(papers: Iterable[Paper], name: str) -> Response:
 
 @router.get("/paper/{arxiv_id:path}", summary="BibTeX of one paper")
 def paper(reader: ReaderDep, arxiv_id: str) -> Response:
-    ref = parse_ref(arxiv_id)
-    found = reader.store.get(ref.arxiv_id) if ref else None
+    found = reader.paper(arxiv_id)
     if found is None:
         raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
     return _bib([found], found.arxiv_id.replace("/", "-"))

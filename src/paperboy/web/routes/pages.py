@@ -60,10 +60,10 @@ def search_page(
     sort: str = "relevance",
     page: str = "1",
 ) -> Response:
-    ref = parse_ref(q)
-    if ref is not None and reader.store.get(ref.arxiv_id) is not None:
+    found = reader.paper(q)
+    if found is not None:
         # A pasted id or arXiv URL goes straight to the paper (any version: its page).
-        return RedirectResponse("/" + page_path("paper", arxiv_id=ref.arxiv_id), status_code=302)
+        return RedirectResponse("/" + page_path("paper", arxiv_id=found.arxiv_id), status_code=302)
     form = {"q": q, "category": category, "from": start, "to": end, "sort": sort}
     return reader.page(request, lambda: _search(reader, pages, form, page))
 
