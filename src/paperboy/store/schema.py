@@ -135,7 +135,35 @@ WHEN old.submitted IS NOT new.submitted BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Version 6: the vector space (paperboy.vectors). A space is a fitted text model and one
+# vector per paper; exactly one is active. A rebuild writes a new space beside the active one
+# and switches in one transaction, so a killed build leaves the old space in use. A paper
+# whose text changes loses its vector in the statement that changes it: the next `index`
+# projects it again.
+_V6 = """
+CREATE TABLE vector_spaces (
+    id INTEGER PRIMARY KEY,
+    format INTEGER NOT NULL,          -- paperboy.vectors.model.FORMAT that wrote it
+    dims INTEGER NOT NULL,
+    fitted_on INTEGER NOT NULL,       -- papers the model was fitted on
+    created TEXT NOT NULL,
+    model BLOB NOT NULL,              -- numpy .npz bytes, never a pickle
+    active INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE paper_vectors (
+    space INTEGER NOT NULL REFERENCES vector_spaces (id) ON DELETE CASCADE,
+    paper INTEGER NOT NULL REFERENCES papers (rowid) ON DELETE CASCADE,
+    vector BLOB NOT NULL,             -- float32, little-endian, `dims` of them
+    PRIMARY KEY (space, paper)
+) WITHOUT ROWID;
+CREATE INDEX paper_vectors_by_paper ON paper_vectors (paper);
+CREATE TRIGGER papers_vectors_stale AFTER UPDATE OF title, abstract ON papers
+WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
+    DELETE FROM paper_vectors WHERE paper = new.rowid;
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from paperboy.record import Paper, Version, id_month
 from paperboy.store.schema import migrate
+from paperboy.store.vectors import VectorTables
 from paperboy.textfix import is_degraded_copy
 
 _log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class SQLiteStore:
         self._savepoints = 0
         self._unindexed_after: int | None = None  # rows above this rowid await the FTS index
         migrate(self.conn)
+        self.vectors = VectorTables(self)
 
     def close(self) -> None:
         self.conn.close()

@@ -1,0 +1,128 @@
+"""The store's vector tables (schema version 6): spaces, and one vector per paper in each.
+
+Vectors travel as bytes (float32, little-endian); `paperboy.vectors` turns them into arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from paperboy.store.sqlite import SQLiteStore
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    id: int
+    format: int
+    dims: int
+    fitted_on: int  # papers the model was fitted on
+    model: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PaperText:
+    rowid: int
+    arxiv_id: str
+    title: str
+    abstract: str
+
+
+class VectorTables:
+    """Reads and writes of the vector tables. Writes happen inside `store.transaction()`."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    def active(self) -> Space | None:
+        row = self.conn.execute(
+            "SELECT id, format, dims, fitted_on, model FROM vector_spaces WHERE active = 1"
+        ).fetchone()
+        return Space(*row) if row else None
+
+    def create(self, format: int, dims: int, fitted_on: int, model: bytes) -> int:
+        """A new, inactive space; its vectors are added before `activate` switches to it."""
+        cur = self.conn.execute(
+            "INSERT INTO vector_spaces (format, dims, fitted_on, created, model) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (format, dims, fitted_on, datetime.now(UTC).isoformat(timespec="seconds"), model),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def put(self, space: int, rows: Iterable[tuple[int, bytes]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO paper_vectors (space, paper, vector) VALUES (?, ?, ?)",
+            ((space, rowid, vector) for rowid, vector in rows),
+        )
+
+    def activate(self, space: int) -> None:
+        """Make `space` the one in use and drop every other (their vectors with them)."""
+        self.conn.execute("UPDATE vector_spaces SET active = (id = ?)", (space,))
+        self.drop_inactive()
+
+    def drop_inactive(self) -> None:
+        """Remove spaces not in use: what a killed rebuild left behind."""
+        self.conn.execute(
+            "DELETE FROM paper_vectors WHERE space IN (SELECT id FROM vector_spaces "
+            "WHERE active = 0)"
+        )
+        self.conn.execute("DELETE FROM vector_spaces WHERE active = 0")
+
+    def count(self, space: int) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM paper_vectors WHERE space = ?", (space,)
+        ).fetchone()
+        return int(row[0])
+
+    def vectors(self, space: int) -> Iterator[tuple[int, bytes]]:
+        """(paper rowid, vector) for every paper of the space, by rowid."""
+        yield from self.conn.execute(
+            "SELECT paper, vector FROM paper_vectors WHERE space = ? ORDER BY paper", (space,)
+        )
+
+    def texts(self, after: int = 0, limit: int = 10_000) -> list[PaperText]:
+        """Papers' text in rowid order, `limit` at a time from above rowid `after`."""
+        rows = self.conn.execute(
+            "SELECT rowid, arxiv_id, title, abstract FROM papers WHERE rowid > ? "
+            "ORDER BY rowid LIMIT ?",
+            (after, limit),
+        )
+        return [PaperText(*row) for row in rows]
+
+    def missing(self, space: int, limit: int = 10_000) -> list[PaperText]:
+        """Papers without a vector in `space` (new, or whose text changed)."""
+        rows = self.conn.execute(
+            "SELECT rowid, arxiv_id, title, abstract FROM papers p WHERE NOT EXISTS "
+            "(SELECT 1 FROM paper_vectors v WHERE v.space = ? AND v.paper = p.rowid) "
+            "ORDER BY rowid LIMIT ?",
+            (space, limit),
+        )
+        return [PaperText(*row) for row in rows]
+
+    def rowids(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for at in range(0, len(arxiv_ids), 500):
+            part = arxiv_ids[at : at + 500]
+            rows = self.conn.execute(
+                f"SELECT arxiv_id, rowid FROM papers WHERE arxiv_id IN "
+                f"({', '.join('?' * len(part))})",
+                part,
+            )
+            found.update(rows)
+        return found
+
+    def arxiv_ids(self, rowids: Sequence[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for at in range(0, len(rowids), 500):
+            part = list(rowids[at : at + 500])
+            rows = self.conn.execute(
+                f"SELECT rowid, arxiv_id FROM papers WHERE rowid IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            found.update(rows)
+        return found
