@@ -163,7 +163,49 @@ WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Version 7: research profiles (paperboy.profiles). A profile has a library of papers (kept by
+# id even before the store holds the paper: a later harvest may bring it), followed authors,
+# weighted keywords (a negative weight pushes papers down), categories, and the marks a reader
+# puts on papers (saved, hidden). Everything a profile owns goes with it when it is removed.
+_V7 = """
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created TEXT NOT NULL
+);
+CREATE TABLE profile_papers (
+    profile INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    arxiv_id TEXT NOT NULL,           -- bare id, no version; not necessarily in papers
+    added TEXT NOT NULL,
+    origin TEXT NOT NULL,             -- 'ids:FILE', 'bib:FILE', 'saved'
+    PRIMARY KEY (profile, arxiv_id)
+) WITHOUT ROWID;
+CREATE TABLE profile_authors (
+    profile INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (profile, name)
+) WITHOUT ROWID;
+CREATE TABLE profile_keywords (
+    profile INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    term TEXT NOT NULL COLLATE NOCASE,
+    weight REAL NOT NULL,
+    PRIMARY KEY (profile, term)
+) WITHOUT ROWID;
+CREATE TABLE profile_categories (
+    profile INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    PRIMARY KEY (profile, category)
+) WITHOUT ROWID;
+CREATE TABLE paper_marks (
+    profile INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    arxiv_id TEXT NOT NULL,
+    mark TEXT NOT NULL CHECK (mark IN ('saved', 'hidden')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (profile, arxiv_id)   -- one mark a paper: saving a hidden paper unhides it
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from paperboy.record import Paper, Version, id_month
+from paperboy.store.profiles import ProfileTables
 from paperboy.store.schema import migrate
 from paperboy.store.vectors import VectorTables
 from paperboy.textfix import is_degraded_copy
@@ -100,6 +101,7 @@ class SQLiteStore:
         self._unindexed_after: int | None = None  # rows above this rowid await the FTS index
         migrate(self.conn)
         self.vectors = VectorTables(self)
+        self.profiles = ProfileTables(self)
 
     def close(self) -> None:
         self.conn.close()

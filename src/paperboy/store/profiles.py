@@ -1,0 +1,352 @@
+"""The store's profile tables (schema version 7): profiles, their libraries, followed authors,
+weighted keywords, categories, and the marks a reader puts on papers (saved, hidden).
+
+Every write runs in `store.transaction()` (a savepoint inside the caller's transaction), so a
+profile and everything added to it with it are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from paperboy.store.sqlite import SQLiteStore
+
+Mark = Literal["saved", "hidden"]
+MARKS: tuple[Mark, ...] = ("saved", "hidden")
+SAVED_ORIGIN = "saved"  # the origin of a library paper added by saving it
+# The FTS5 tokens of a title query: plain words only, so no FTS syntax reaches MATCH.
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryPaper:
+    arxiv_id: str
+    added: str
+    origin: str  # 'ids:FILE', 'bib:FILE', 'saved'
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    term: str
+    weight: float  # negative: papers with the term go down
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMark:
+    arxiv_id: str
+    mark: Mark
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything a ranker needs of one profile."""
+
+    id: int
+    name: str
+    created: str
+    library: tuple[LibraryPaper, ...]
+    authors: tuple[str, ...]
+    keywords: tuple[Keyword, ...]
+    categories: tuple[str, ...]
+    marks: tuple[PaperMark, ...]
+
+    @property
+    def library_ids(self) -> list[str]:
+        return [p.arxiv_id for p in self.library]
+
+    @property
+    def saved(self) -> set[str]:
+        return {m.arxiv_id for m in self.marks if m.mark == "saved"}
+
+    @property
+    def hidden(self) -> set[str]:
+        return {m.arxiv_id for m in self.marks if m.mark == "hidden"}
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    """A line of `paperboy profile list`."""
+
+    name: str
+    created: str
+    papers: int
+    authors: int
+    keywords: int
+    categories: int
+    marks: int
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for at in range(0, len(items), size):
+        yield items[at : at + size]
+
+
+class ProfileTables:
+    """Reads and writes of the profile tables."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    # ------------------------------------------------------------ profiles
+
+    def id_of(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def ensure(self, name: str) -> tuple[int, bool]:
+        """The profile's id, and whether it was created now."""
+        found = self.id_of(name)
+        if found is not None:
+            return found, False
+        with self.store.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO profiles (name, created) VALUES (?, ?)", (name, _now())
+            )
+        assert cur.lastrowid is not None
+        return cur.lastrowid, True
+
+    def remove(self, name: str) -> bool:
+        """Remove a profile and, by cascade, all it owns; False if there was none."""
+        with self.store.transaction():
+            cur = self.conn.execute("DELETE FROM profiles WHERE name = ?", (name,))
+        return cur.rowcount > 0
+
+    def get(self, name: str) -> Profile | None:
+        row = self.conn.execute(
+            "SELECT id, name, created FROM profiles WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        pid = int(row[0])
+        return Profile(
+            id=pid,
+            name=row[1],
+            created=row[2],
+            library=tuple(self.papers(pid)),
+            authors=tuple(self.authors(pid)),
+            keywords=tuple(self.keywords(pid)),
+            categories=tuple(self.categories(pid)),
+            marks=tuple(self.marks(pid)),
+        )
+
+    def summaries(self) -> list[ProfileSummary]:
+        rows = self.conn.execute(
+            "SELECT name, created, "
+            "(SELECT count(*) FROM profile_papers WHERE profile = p.id), "
+            "(SELECT count(*) FROM profile_authors WHERE profile = p.id), "
+            "(SELECT count(*) FROM profile_keywords WHERE profile = p.id), "
+            "(SELECT count(*) FROM profile_categories WHERE profile = p.id), "
+            "(SELECT count(*) FROM paper_marks WHERE profile = p.id) "
+            "FROM profiles p ORDER BY name"
+        )
+        return [ProfileSummary(*row) for row in rows]
+
+    # ------------------------------------------------------------ library
+
+    def add_papers(self, profile: int, papers: Iterable[tuple[str, str]]) -> list[str]:
+        """Add (arxiv_id, origin) pairs; the ids that were not in the library before."""
+        added: list[str] = []
+        at = _now()
+        with self.store.transaction():
+            for arxiv_id, origin in papers:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO profile_papers (profile, arxiv_id, added, origin) "
+                    "VALUES (?, ?, ?, ?)",
+                    (profile, arxiv_id, at, origin),
+                )
+                if cur.rowcount:
+                    added.append(arxiv_id)
+        return added
+
+    def remove_papers(self, profile: int, arxiv_ids: Iterable[str]) -> int:
+        with self.store.transaction():
+            cur = self.conn.executemany(
+                "DELETE FROM profile_papers WHERE profile = ? AND arxiv_id = ?",
+                [(profile, i) for i in arxiv_ids],
+            )
+        return cur.rowcount
+
+    def papers(self, profile: int) -> list[LibraryPaper]:
+        rows = self.conn.execute(
+            "SELECT arxiv_id, added, origin FROM profile_papers WHERE profile = ? "
+            "ORDER BY added, arxiv_id",
+            (profile,),
+        )
+        return [LibraryPaper(*row) for row in rows]
+
+    # ------------------------------------------------------------ authors
+
+    def add_authors(self, profile: int, names: Iterable[str]) -> list[str]:
+        """Follow these authors; the names not followed before."""
+        added: list[str] = []
+        with self.store.transaction():
+            for name in names:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO profile_authors (profile, name) VALUES (?, ?)",
+                    (profile, name),
+                )
+                if cur.rowcount:
+                    added.append(name)
+        return added
+
+    def remove_authors(self, profile: int, names: Iterable[str]) -> int:
+        with self.store.transaction():
+            cur = self.conn.executemany(
+                "DELETE FROM profile_authors WHERE profile = ? AND name = ?",
+                [(profile, n) for n in names],
+            )
+        return cur.rowcount
+
+    def authors(self, profile: int) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT name FROM profile_authors WHERE profile = ? ORDER BY name", (profile,)
+        )
+        return [r[0] for r in rows]
+
+    # ------------------------------------------------------------ keywords
+
+    def set_keywords(self, profile: int, keywords: Iterable[Keyword]) -> None:
+        """Add keywords; a term already there takes the new weight."""
+        with self.store.transaction():
+            self.conn.executemany(
+                "INSERT INTO profile_keywords (profile, term, weight) VALUES (?, ?, ?) "
+                "ON CONFLICT (profile, term) DO UPDATE SET weight = excluded.weight",
+                [(profile, k.term, k.weight) for k in keywords],
+            )
+
+    def remove_keywords(self, profile: int, terms: Iterable[str]) -> int:
+        with self.store.transaction():
+            cur = self.conn.executemany(
+                "DELETE FROM profile_keywords WHERE profile = ? AND term = ?",
+                [(profile, t) for t in terms],
+            )
+        return cur.rowcount
+
+    def keywords(self, profile: int) -> list[Keyword]:
+        rows = self.conn.execute(
+            "SELECT term, weight FROM profile_keywords WHERE profile = ? ORDER BY term",
+            (profile,),
+        )
+        return [Keyword(t, float(w)) for t, w in rows]
+
+    # ------------------------------------------------------------ categories
+
+    def add_categories(self, profile: int, categories: Iterable[str]) -> list[str]:
+        added: list[str] = []
+        with self.store.transaction():
+            for category in categories:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO profile_categories (profile, category) VALUES (?, ?)",
+                    (profile, category),
+                )
+                if cur.rowcount:
+                    added.append(category)
+        return added
+
+    def remove_categories(self, profile: int, categories: Iterable[str]) -> int:
+        with self.store.transaction():
+            cur = self.conn.executemany(
+                "DELETE FROM profile_categories WHERE profile = ? AND category = ?",
+                [(profile, c) for c in categories],
+            )
+        return cur.rowcount
+
+    def categories(self, profile: int) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT category FROM profile_categories WHERE profile = ? ORDER BY category",
+            (profile,),
+        )
+        return [r[0] for r in rows]
+
+    # ------------------------------------------------------------ marks
+
+    def mark(self, profile: int, arxiv_id: str, mark: Mark) -> None:
+        """Save or hide a paper. A saved paper joins the library (origin 'saved'); hiding a
+        paper that only saving had put there takes it out again."""
+        if mark not in MARKS:
+            raise ValueError(f"a mark is one of {', '.join(MARKS)}, not {mark!r}")
+        with self.store.transaction():
+            self.conn.execute(
+                "INSERT INTO paper_marks (profile, arxiv_id, mark, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (profile, arxiv_id) DO UPDATE SET mark = excluded.mark, "
+                "at = excluded.at",
+                (profile, arxiv_id, mark, _now()),
+            )
+            if mark == "saved":
+                self.add_papers(profile, [(arxiv_id, SAVED_ORIGIN)])
+            else:
+                self._drop_saved(profile, arxiv_id)
+
+    def unmark(self, profile: int, arxiv_id: str) -> bool:
+        """Take a mark off (and the library entry that saving alone had made)."""
+        with self.store.transaction():
+            cur = self.conn.execute(
+                "DELETE FROM paper_marks WHERE profile = ? AND arxiv_id = ?", (profile, arxiv_id)
+            )
+            self._drop_saved(profile, arxiv_id)
+        return cur.rowcount > 0
+
+    def _drop_saved(self, profile: int, arxiv_id: str) -> None:
+        self.conn.execute(
+            "DELETE FROM profile_papers WHERE profile = ? AND arxiv_id = ? AND origin = ?",
+            (profile, arxiv_id, SAVED_ORIGIN),
+        )
+
+    def marks(self, profile: int) -> list[PaperMark]:
+        rows = self.conn.execute(
+            "SELECT arxiv_id, mark, at FROM paper_marks WHERE profile = ? ORDER BY at, arxiv_id",
+            (profile,),
+        )
+        return [PaperMark(*row) for row in rows]
+
+    # ------------------------------------------------------------ papers, for matching
+
+    def stored(self, arxiv_ids: Sequence[str]) -> set[str]:
+        """Those of the ids whose papers the store holds."""
+        found: set[str] = set()
+        for part in _chunks(arxiv_ids):
+            rows = self.conn.execute(
+                f"SELECT arxiv_id FROM papers WHERE arxiv_id IN ({', '.join('?' * len(part))})",
+                list(part),
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    def with_dois(self, dois: Sequence[str]) -> dict[str, list[str]]:
+        """Lower-cased DOI -> the ids of the stored papers that carry it (a journal's DOI
+        that arXiv records for the published version)."""
+        found: dict[str, list[str]] = {}
+        for part in _chunks([d.lower() for d in dois]):
+            rows = self.conn.execute(
+                "SELECT lower(doi), arxiv_id FROM papers WHERE doi IS NOT NULL AND lower(doi) "
+                f"IN ({', '.join('?' * len(part))}) ORDER BY arxiv_id",
+                list(part),
+            )
+            for doi, arxiv_id in rows:
+                found.setdefault(doi, []).append(arxiv_id)
+        return found
+
+    def titled(self, words: str, limit: int = 50) -> list[tuple[str, str]]:
+        """(arxiv_id, title) of the papers whose titles hold every one of these words, found
+        by the full-text index; the caller compares the titles exactly."""
+        tokens = sorted(set(_TOKEN.findall(words.lower())))
+        if not tokens:
+            return []
+        match = "title : (" + " AND ".join(f'"{t}"' for t in tokens) + ")"
+        rows = self.conn.execute(
+            "SELECT p.arxiv_id, p.title FROM papers_fts JOIN papers p ON p.rowid = "
+            "papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY p.arxiv_id LIMIT ?",
+            (match, limit),
+        )
+        return [(a, t) for a, t in rows]
