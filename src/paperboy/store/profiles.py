@@ -337,7 +337,7 @@ class ProfileTables:
                 found.setdefault(doi, []).append(arxiv_id)
         return found
 
-    def titled(self, words: str, limit: int = 50) -> list[tuple[str, str]]:
+    def titled(self, words: str, limit: int = 500) -> list[tuple[str, str]]:
         """(arxiv_id, title) of the papers whose titles hold every one of these words, found
         by the full-text index; the caller compares the titles exactly."""
         tokens = sorted(set(_TOKEN.findall(words.lower())))
