@@ -24,6 +24,7 @@ import typer.core
 from paperboy import __version__, config, taxonomy
 from paperboy.holidays import HolidayFileError
 from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
+from paperboy.store.profiles import Profile
 from paperboy.store.schema import SchemaError
 from paperboy.wording import plural
 
@@ -659,3 +660,105 @@ def demo(
     from paperboy.web.app import demo as run
 
     run(host, port)
+
+
+# ---------------------------------------------------------------- profiles
+
+profile_app = typer.Typer(
+    help="Research profiles: a library of papers, followed authors, keywords, categories.",
+    no_args_is_help=True,
+)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("add")
+def profile_add(
+    name: Annotated[str, typer.Argument(help="the profile's name (made if new, else extended)")],
+    ids: Annotated[
+        list[Path] | None,
+        typer.Option("--ids", help="text file of arXiv ids or URLs, one a line, # comments"),
+    ] = None,
+    bib: Annotated[
+        list[Path] | None,
+        typer.Option("--bib", help="BibTeX export (Zotero, Mendeley, Google Scholar, ...)"),
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", help="an author to follow, as arXiv spells it")
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", help="TERM or TERM:WEIGHT (a negative weight pushes down)"),
+    ] = None,
+    category: CategoriesOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Make a profile, or add to one: library papers from files, authors, keywords, categories.
+
+    Everything is read and checked before anything is written, and written at once: a bad
+    file or value leaves the profile as it was.
+    """
+    from paperboy.profiles import build, report
+    from paperboy.profiles.library import LibraryError
+
+    with store(db) as s:
+        try:
+            done = build.add(
+                s, name, ids or [], bib or [], author or [], keyword or [], category or []
+            )
+        except (LibraryError, build.ProfileInputError) as exc:
+            raise fail(str(exc)) from None
+    for line in report.add_text(done):
+        typer.echo(line)
+
+
+def _profile(s: SQLiteStore, name: str) -> Profile:
+    """The profile called `name`, or a one-line error naming the profiles there are."""
+    profile = s.profiles.get(name)
+    if profile is None:
+        known = [p.name for p in s.profiles.summaries()]
+        there = f"; there are: {', '.join(known)}" if known else "; there are none yet"
+        raise fail(f"no profile named {name!r} in {s.path}{there}")
+    return profile
+
+
+@profile_app.command("show")
+def profile_show(
+    name: Annotated[str, typer.Argument(help="the profile's name")],
+    json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Print a profile: its library (with titles), authors, keywords, categories, marks."""
+    import json
+
+    from paperboy.profiles import report
+
+    with store(db) as s:
+        profile = _profile(s, name)
+        if json_:
+            typer.echo(json.dumps(report.profile_json(s, profile), ensure_ascii=False, indent=1))
+        else:
+            typer.echo("\n".join(report.profile_text(s, profile)))
+
+
+@profile_app.command("list")
+def profile_list(db: DbOpt = None) -> None:
+    """List the store's profiles with their sizes."""
+    from paperboy.profiles import report
+
+    with store(db) as s:
+        typer.echo("\n".join(report.list_text(s.profiles.summaries())))
+
+
+@profile_app.command("remove")
+def profile_remove(
+    name: Annotated[str, typer.Argument(help="the profile's name")],
+    db: DbOpt = None,
+) -> None:
+    """Remove a profile with its library, authors, keywords, categories and marks."""
+    with store(db) as s:
+        profile = _profile(s, name)
+        s.profiles.remove(profile.name)
+    typer.echo(
+        f"removed profile {profile.name} ({plural(len(profile.library), 'library paper')}, "
+        f"{plural(len(profile.marks), 'mark')})"
+    )

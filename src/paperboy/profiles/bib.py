@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
-from paperboy.ids import parse_id, parse_ref
+from paperboy.ids import PaperRef, parse_id, parse_ref
 from paperboy.profiles.library import (
     Found,
     LibraryError,
@@ -66,7 +66,7 @@ def read_bib_file(store: SQLiteStore, path: Path) -> LibraryRead:
         if len(ids) == 1:
             read.found.append(Found(ids[0], "journal DOI", entry.key))
             continue
-        arxiv_id, why = match_title(store, entry.title)
+        arxiv_id, why = match_title(store, entry.fields.get("title", ""))
         if arxiv_id is None:
             read.unmatched.append(Unmatched(entry.key, entry.title, why))
         else:
@@ -80,16 +80,17 @@ def entry_id(entry: BibEntry) -> tuple[str, str] | None:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
     candidates: list[tuple[str, str | None]] = []
     if prefix == "arxiv" and "eprint" in fields:
-        ref = parse_ref(fields["eprint"])
-        candidates.append(("eprint", ref and ref.arxiv_id))
+        candidates.append(("eprint", _bare(parse_ref(fields["eprint"]))))
     if "arxivid" in fields:
-        ref = parse_ref(fields["arxivid"])
-        candidates.append(("arxivId", ref and ref.arxiv_id))
+        candidates.append(("arxivId", _bare(parse_ref(fields["arxivid"]))))
     if fields.get("journal", "").lower() == "corr" and "volume" in fields:
-        ref = parse_id(fields["volume"].removeprefix("abs/"))
-        candidates.append(("volume", ref and ref.arxiv_id))
+        candidates.append(("volume", _bare(parse_id(fields["volume"].removeprefix("abs/")))))
     candidates += [(name, id_in(fields[name])) for name in _TEXT_FIELDS if name in fields]
     return next(((i, name) for name, i in candidates if i is not None), None)
+
+
+def _bare(ref: PaperRef | None) -> str | None:
+    return None if ref is None else ref.arxiv_id
 
 
 def parse_bib(path: Path) -> list[BibEntry]:
@@ -97,7 +98,7 @@ def parse_bib(path: Path) -> list[BibEntry]:
     entry that does not parse (an exporter's repeated key is no error: both are read)."""
     text = read_text(path)
     with _quiet():
-        library = bibtexparser.parse_string(text)
+        library = parse_string(text)
     entries = [_entry(e) for e in library.entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(

@@ -51,7 +51,7 @@ class LibraryRead:
 
     @property
     def origin(self) -> str:
-        return f"{self.kind}:{self.path}"
+        return f"{self.kind}:{self.path.resolve()}"
 
     @property
     def missing(self) -> list[Found]:
@@ -118,9 +118,7 @@ def _uncommented(line: str) -> str:
 def with_store_status(store: SQLiteStore, read: LibraryRead) -> LibraryRead:
     """The read with each found paper marked as held by the store or not."""
     held = store.profiles.stored(sorted({f.arxiv_id for f in read.found}))
-    read.found = [
-        Found(f.arxiv_id, f.how, f.where, f.arxiv_id in held) for f in read.found
-    ]
+    read.found = [Found(f.arxiv_id, f.how, f.where, f.arxiv_id in held) for f in read.found]
     return read
 
 
