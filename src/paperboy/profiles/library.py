@@ -128,7 +128,9 @@ def with_store_status(store: SQLiteStore, read: LibraryRead) -> LibraryRead:
 def title_key(title: str) -> str:
     """A title as compared for an exact match: LaTeX read as Unicode, accents, case, braces
     and punctuation dropped ("{Swin} {Transformer}: ..." and "Swin transformer: ..." agree)."""
-    return " ".join(re.findall(r"\w+", _folded(to_unicode(title))))
+    # Braces group, they do not separate: "{T}ransformer" is one word.
+    text = to_unicode(title).replace("{", "").replace("}", "")
+    return " ".join(re.findall(r"\w+", _folded(text)))
 
 
 def _folded(text: str) -> str:
@@ -141,9 +143,9 @@ def match_title(store: SQLiteStore, title: str) -> tuple[str | None, str]:
     key = title_key(title)
     if not key:
         return None, "it has no title and no arXiv id"
-    # Words the stored title's own tokens hold too: read as LaTeX and as written (C$^3$ is
-    # 'c3' read, 'c 3' as the index tokenises it), so the index query never asks for a word
-    # only one reading makes.
+    # Only words that both readings make, LaTeX read and as the index tokenises the text
+    # (C$^3$ reads 'c3' but is indexed as 'c', '3'; {T}ransformer as 't', 'ransformer'), so
+    # the index is never asked for a word that only one reading makes.
     raw = set(re.findall(r"\w+", _folded(title)))
     words = [w for w in key.split() if w in raw]
     same = sorted({a for a, t in store.profiles.titled(" ".join(words)) if title_key(t) == key})
