@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from profiles.conftest import DATA
 
 from paperboy.profiles.bib import read_bib_file
 from paperboy.profiles.library import LibraryError, LibraryRead, read_ids_file, title_key
 from paperboy.store import open_store
-from profiles.conftest import DATA
 
 
 def _read(db: Path, name: str) -> LibraryRead:
