@@ -203,6 +203,9 @@ CREATE TABLE paper_marks (
     at TEXT NOT NULL,
     PRIMARY KEY (profile, arxiv_id)   -- one mark a paper: saving a hidden paper unhides it
 ) WITHOUT ROWID;
+-- A library entry of a paper's published version may carry only its journal's DOI, which
+-- arXiv records for many papers: found by index, not by reading every paper.
+CREATE INDEX papers_by_doi ON papers (lower(doi)) WHERE doi IS NOT NULL;
 """
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
