@@ -151,6 +151,7 @@ def test_a_version_6_store_is_upgraded_with_its_papers_kept(db: Path) -> None:
     conn = sqlite3.connect(db)
     for table in ("paper_marks", *_OWNED, "profiles"):
         conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX papers_by_doi")
     conn.execute("PRAGMA user_version = 6")
     conn.commit()
     conn.close()
@@ -158,6 +159,10 @@ def test_a_version_6_store_is_upgraded_with_its_papers_kept(db: Path) -> None:
         assert store.count() == 362
         report = build.add(store, "ana", ids_files=[DATA / "ids.txt"])
         assert report.created and report.library_size == 7
+        # The DOI index is back: the IEEE Access version of 2103.15409 is found by it.
+        assert store.profiles.with_dois(["10.1109/ACCESS.2021.3052728"]) == {
+            "10.1109/access.2021.3052728": ["2103.15409"]
+        }
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
     conn.close()
