@@ -64,6 +64,9 @@ def test_add_reports_matched_and_unmatched_then_extend_show_list_remove(db: Path
     # LiDAR-to-photo GAN are new.
     assert "library: 2 papers added, 3 already in it, 9 in all" in out
 
+    code, out = _run(db, "add", "ana", "--author", "ze liu")  # followed already
+    assert code == 0 and out.startswith("profile ana exists and nothing new was given")
+
     code, out = _run(db, "show", "ana", "--json")
     assert code == 0, out
     shown = json.loads(out)

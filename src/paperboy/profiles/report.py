@@ -16,6 +16,12 @@ from paperboy.wording import plural
 
 def add_text(report: AddReport) -> list[str]:
     """Lines saying what was added: per file, matched and unmatched (listed), then totals."""
+    given = report.reads or report.authors_added or report.keywords or report.categories_added
+    if not report.created and not given:
+        return [
+            f"profile {report.name} exists and nothing new was given "
+            "(--ids, --bib, --author, --keyword, --category add to it)"
+        ]
     how = "created" if report.created else "extended"
     lines = [f"{how} profile {report.name}" + ("" if report.created else " (it existed)")]
     for read in report.reads:
