@@ -144,3 +144,22 @@ def test_a_bad_bib_file_is_one_error_naming_it(
 def test_a_directory_is_an_unreadable_ids_file(db: Path, tmp_path: Path) -> None:
     with open_store(db) as store, pytest.raises(LibraryError, match="cannot read: Is a dir"):
         read_ids_file(store, tmp_path)
+
+
+def test_dblp_volume_and_eprinttype_and_a_non_arxiv_eprint(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "dblp.bib"
+    path.write_text(
+        "@article{DBLP:journals/corr/abs-2106-04067,\n  journal = {CoRR},\n"
+        "  volume = {abs/2106.04067},\n  year = {2021}\n}\n"
+        "@article{DBLP:x,\n  title = {Salvage of Supervision in Weakly Supervised Object "
+        "Detection},\n  eprinttype = {arXiv},\n  eprint = {2106.04073}\n}\n"
+        "@article{pubmed,\n  title = {Something else entirely},\n  archivePrefix = {PMID},\n"
+        "  eprint = {2106.04067}\n}\n"
+    )
+    with open_store(db) as store:
+        read = read_bib_file(store, path)
+    assert _matched(read) == {
+        "DBLP:journals/corr/abs-2106-04067": ("2106.04067", "volume"),
+        "DBLP:x": ("2106.04073", "eprint"),
+    }
+    assert [u.where for u in read.unmatched] == ["pubmed"]  # a PubMed id is not arXiv's
