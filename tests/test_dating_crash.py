@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from old_schema import downgrade
 from typer.testing import CliRunner
 
 from paperboy import listings
@@ -145,11 +146,8 @@ def test_a_store_from_before_the_marks_is_repaired_on_open(tmp_path: Path, clean
         store.upsert(open_store(clean).papers_in_id_range("2106.", "2106.~"), "t")
     # Make it a version 2 store that crashed before dating: no marks, no days.
     with sqlite3.connect(db) as conn:
-        conn.execute("DROP TRIGGER versions_mark_insert")
-        conn.execute("DROP TRIGGER versions_mark_update")
-        conn.execute("DROP TABLE undated_months")
+        downgrade(conn, 2)
         conn.execute("UPDATE versions SET announced = NULL, announced_how = NULL")
-        conn.execute("PRAGMA user_version = 2")
     with open_store(db) as store:
         assert store.pending_months() == ["2106"]
         listings.refresh_announcements(store)

@@ -1,0 +1,24 @@
+"""Turn a store back into one an older paperboy wrote, to test the upgrade from it."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from paperboy.store.schema import MIGRATIONS
+
+_CREATED = re.compile(
+    r"CREATE\s+(TABLE|INDEX|TRIGGER|VIRTUAL TABLE)\s+(?:IF NOT EXISTS\s+)?(\w+)", re.IGNORECASE
+)
+
+
+def downgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Drop what the migrations after `version` created, newest first, and set the version.
+
+    Only objects are dropped; what a migration did to rows (e.g. FTS settings) stays.
+    """
+    for script in reversed(MIGRATIONS[version:]):
+        for kind, name in reversed(_CREATED.findall(script)):
+            kind = "TABLE" if kind.upper().endswith("TABLE") else kind.upper()
+            conn.execute(f"DROP {kind} IF EXISTS {name}")
+    conn.execute(f"PRAGMA user_version = {version}")
