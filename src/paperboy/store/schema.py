@@ -163,7 +163,23 @@ WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Version 7: names for the exact vectors of a space, so a cache file beside the store
+# (paperboy.vectors.neighbours) is used only for the vectors it was made from: the store gets
+# a random id, and `changes` counts every write to a space's vectors (the stale trigger counts
+# the vectors it drops). A store copied elsewhere keeps its id; its caches stay its own.
+_V7 = """
+ALTER TABLE vector_spaces ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER papers_vectors_stale;
+CREATE TRIGGER papers_vectors_stale AFTER UPDATE OF title, abstract ON papers
+WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
+    UPDATE vector_spaces SET changes = changes + 1
+    WHERE id IN (SELECT space FROM paper_vectors WHERE paper = new.rowid);
+    DELETE FROM paper_vectors WHERE paper = new.rowid;
+END;
+INSERT OR IGNORE INTO state (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,31 +1,72 @@
-"""The active vector space loaded for queries: nearest papers by cosine similarity."""
+"""The active vector space loaded for queries: nearest papers by cosine similarity.
+
+Up to EXACT_LIMIT papers every query scores every paper (numpy, exact). Above it, an
+approximate index from faiss (IVF, inner product over unit vectors = cosine) answers instead;
+its recall@10 against exact search is measured by benchmarks/bench_vectors.py.
+
+The store holds the truth (one vector per paper, paperboy.store.vectors). Reading a large
+space back from SQLite on every command takes seconds, so a store of CACHE_MIN papers or more
+keeps a copy beside it, `<db>-vectors/`: the rowids and the matrix as .npy files (memory-mapped
+on load) and the faiss index, named by `meta.json`. The meta carries the store's random id,
+the space, its format and its `changes` count: a cache that names anything else (another
+store, an older space, vectors written since) is ignored and rewritten. Files are written
+under new names and `meta.json` is replaced last, in one rename, so a killed write leaves the
+old cache in use or none.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from paperboy.store import SQLiteStore
+from paperboy.store.vectors import Space
 from paperboy.vectors.model import FORMAT, Matrix, TextModel
+
+if TYPE_CHECKING:
+    import faiss
+
+EXACT_LIMIT = 300_000  # papers scored exactly; above, approximate (faiss IVF)
+CACHE_MIN = 50_000  # papers from which a cache beside the store pays for itself
+NPROBE = 48  # lists an approximate query visits: recall@10 >= 0.95 (bench_vectors.py)
+TRAIN_SAMPLE = 100_000  # vectors the IVF lists are trained on
 
 
 @dataclass
 class VectorIndex:
     space: int
-    model: TextModel
+    model_bytes: bytes = field(repr=False)
     rowids: npt.NDArray[np.int64]  # ascending; row i of `matrix` is paper rowids[i]
-    matrix: Matrix  # (papers, dims) unit vectors
+    matrix: Matrix  # (papers, dims) unit vectors; may be memory-mapped
+    ann: faiss.Index | None = field(default=None, repr=False)
+    from_cache: bool = False
 
     def __len__(self) -> int:
         return len(self.rowids)
 
+    @cached_property
+    def model(self) -> TextModel:
+        """Decoded on first use: similar papers need only the vectors."""
+        return TextModel.from_bytes(self.model_bytes)
+
+    @property
+    def exact(self) -> bool:
+        return self.ann is None
+
     def vector_of(self, rowid: int) -> Matrix | None:
         at = int(np.searchsorted(self.rowids, rowid))
         if at < len(self.rowids) and self.rowids[at] == rowid:
-            row: Matrix = self.matrix[at]
+            row: Matrix = np.asarray(self.matrix[at])
             return row
         return None
 
@@ -35,12 +76,26 @@ class VectorIndex:
         """The `k` papers nearest `vector`, as (rowid, cosine), best first."""
         if k <= 0 or not len(self.rowids) or not np.any(vector):
             return []
-        scores = self.matrix @ vector
-        want = min(len(scores), k + len(exclude))
+        want = min(len(self.rowids), k + len(exclude))
+        if self.ann is not None:
+            found = self._approximate(vector, want)
+        else:
+            found = self._exact(vector, want)
+        return [(r, s) for r, s in found if r not in exclude][:k]
+
+    def _exact(self, vector: Matrix, want: int) -> list[tuple[int, float]]:
+        scores = self.matrix @ vector.astype(np.float32)
         top = np.argpartition(-scores, want - 1)[:want]
         top = top[np.argsort(-scores[top], kind="stable")]
-        out = [(int(self.rowids[i]), float(scores[i])) for i in top]
-        return [(r, s) for r, s in out if r not in exclude][:k]
+        return [(int(self.rowids[i]), float(scores[i])) for i in top]
+
+    def _approximate(self, vector: Matrix, want: int) -> list[tuple[int, float]]:
+        assert self.ann is not None
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        scores, rows = self.ann.search(query, want)
+        return [
+            (int(self.rowids[i]), float(s)) for i, s in zip(rows[0], scores[0], strict=True) if i >= 0
+        ]
 
     def similar_to(self, rowid: int, k: int) -> list[tuple[int, float]]:
         vector = self.vector_of(rowid)
@@ -50,16 +105,114 @@ class VectorIndex:
         return self.nearest(self.model.transform([text])[0], k)
 
 
-def load(store: SQLiteStore) -> VectorIndex | None:
+def usable(space: Space | None) -> bool:
+    """A space this paperboy can read: one of an older FORMAT is rebuilt, never used."""
+    return space is not None and space.format == FORMAT
+
+
+def load(
+    store: SQLiteStore, *, exact_limit: int = EXACT_LIMIT, cache_min: int = CACHE_MIN
+) -> VectorIndex | None:
     """The store's active space, or None when there is none this paperboy can read."""
     space = store.vectors.active()
-    if space is None or space.format != FORMAT:
+    if space is None or not usable(space):
         return None
-    rowids, blobs = [], []
-    for rowid, blob in store.vectors.vectors(space.id):
-        rowids.append(rowid)
-        blobs.append(blob)
-    matrix = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), space.dims)
-    return VectorIndex(
-        space.id, TextModel.from_bytes(space.model), np.array(rowids, dtype=np.int64), matrix
-    )
+    identity = _identity(store, space)
+    cache = cache_dir(store)
+    if cache is not None:
+        cached = _read_cache(cache, identity, space, exact_limit)
+        if cached is not None:
+            return cached
+    changes, rowids, data = store.vectors.snapshot(space.id, space.dims)
+    identity["changes"] = changes
+    matrix = np.frombuffer(data, dtype="<f4").reshape(len(rowids), space.dims)
+    index = VectorIndex(space.id, space.model, np.frombuffer(rowids, dtype=np.int64), matrix)
+    if len(index) > exact_limit:
+        index.ann = build_ann(matrix)
+    if cache is not None and len(index) >= cache_min:
+        try:
+            _write_cache(cache, identity, index)
+        except OSError:
+            pass  # a read-only place: the next load reads the store again
+    return index
+
+
+def build_ann(matrix: Matrix, nprobe: int = NPROBE, seed: int = 0) -> faiss.Index:
+    """An IVF index over the rows of `matrix` (inner product), trained on a sample."""
+    import faiss
+
+    papers, dims = matrix.shape
+    lists = max(1, min(int(4 * math.sqrt(papers)), papers // 39))
+    quantizer = faiss.IndexFlatIP(dims)
+    ann = faiss.IndexIVFFlat(quantizer, dims, lists, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(papers, size=min(papers, TRAIN_SAMPLE), replace=False))
+    ann.train(np.ascontiguousarray(matrix[sample], dtype=np.float32))
+    for at in range(0, papers, 100_000):
+        ann.add(np.ascontiguousarray(matrix[at : at + 100_000], dtype=np.float32))
+    ann.nprobe = nprobe
+    return ann
+
+
+# ---------------------------------------------------------------- the cache beside the store
+
+
+def cache_dir(store: SQLiteStore) -> Path | None:
+    if str(store.path) == ":memory:":
+        return None
+    return store.path.with_name(store.path.name + "-vectors")
+
+
+def _identity(store: SQLiteStore, space: Space) -> dict[str, Any]:
+    return {
+        "store_id": store.vectors.store_id(),
+        "space": space.id,
+        "format": space.format,
+        "dims": space.dims,
+        "changes": space.changes,
+    }
+
+
+def _read_cache(
+    cache: Path, identity: dict[str, Any], space: Space, exact_limit: int
+) -> VectorIndex | None:
+    try:
+        meta = json.loads((cache / "meta.json").read_text())
+        if {k: meta.get(k) for k in identity} != identity:
+            return None
+        rowids = np.load(cache / meta["rowids"], mmap_mode="r", allow_pickle=False)
+        matrix = np.load(cache / meta["matrix"], mmap_mode="r", allow_pickle=False)
+        if len(rowids) != meta["count"] or matrix.shape != (meta["count"], space.dims):
+            return None
+        ann = None
+        if len(rowids) > exact_limit:
+            if not meta.get("ann"):
+                return None  # made for exact search: build the approximate index
+            import faiss
+
+            ann = faiss.read_index(str(cache / meta["ann"]), faiss.IO_FLAG_MMAP)
+            ann.nprobe = meta.get("nprobe", NPROBE)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        return None  # missing, partial or foreign: rebuilt from the store
+    return VectorIndex(space.id, space.model, rowids, matrix, ann, from_cache=True)
+
+
+def _write_cache(cache: Path, identity: dict[str, Any], index: VectorIndex) -> None:
+    cache.mkdir(exist_ok=True)
+    token = secrets.token_hex(4)
+    meta = {**identity, "count": len(index), "rowids": f"{token}.rowids.npy"}
+    meta["matrix"] = f"{token}.matrix.npy"
+    np.save(cache / meta["rowids"], index.rowids, allow_pickle=False)
+    np.save(cache / meta["matrix"], index.matrix, allow_pickle=False)
+    if index.ann is not None:
+        import faiss
+
+        meta["ann"], meta["nprobe"] = f"{token}.ivf.faiss", index.ann.nprobe
+        faiss.write_index(index.ann, str(cache / meta["ann"]))
+    pending = cache / f"{token}.meta.json"
+    pending.write_text(json.dumps(meta))
+    os.replace(pending, cache / "meta.json")  # the switch: old cache or new, never half
+    keep = {"meta.json", meta["rowids"], meta["matrix"], meta.get("ann")}
+    for old in cache.iterdir():
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
