@@ -66,9 +66,7 @@ class VectorTables:
             "INSERT OR REPLACE INTO paper_vectors (space, paper, vector) VALUES (?, ?, ?)",
             ((space, rowid, vector) for rowid, vector in rows),
         )
-        self.conn.execute(
-            "UPDATE vector_spaces SET changes = changes + 1 WHERE id = ?", (space,)
-        )
+        self.conn.execute("UPDATE vector_spaces SET changes = changes + 1 WHERE id = ?", (space,))
 
     def activate(self, space: int) -> bool:
         """Make `space` the one in use and drop every other (their vectors with them); False
@@ -96,8 +94,7 @@ class VectorTables:
     def vectors(self, space: int, after: int = 0) -> Iterator[tuple[int, bytes]]:
         """(paper rowid, vector) for every paper of the space above rowid `after`, by rowid."""
         yield from self.conn.execute(
-            "SELECT paper, vector FROM paper_vectors WHERE space = ? AND paper > ? "
-            "ORDER BY paper",
+            "SELECT paper, vector FROM paper_vectors WHERE space = ? AND paper > ? ORDER BY paper",
             (space, after),
         )
 

@@ -23,6 +23,7 @@ from paperboy.store import SQLiteStore
 from paperboy.store.vectors import PaperText, Space
 from paperboy.vectors import neighbours
 from paperboy.vectors.model import FORMAT, TextModel, paper_text
+from paperboy.wording import plural
 
 BATCH = 5_000
 FIT_SAMPLE = 100_000  # papers the model is fitted on, at most (a random sample above it)
@@ -40,6 +41,22 @@ class IndexReport:
     papers: int  # papers with a vector in the active space
     dims: int = 0
     reason: str = ""  # why a rebuild: "no index", "older format", "grown 25%", "asked"
+
+    def summary(self, seconds: float) -> str:
+        took = f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+        if self.rebuilt and not self.papers:
+            return "index: too few papers in the store to build one"
+        if self.rebuilt:
+            return (
+                f"index: {plural(self.papers, 'paper')}, rebuilt ({self.dims} dims, "
+                f"{self.reason}) in {took}"
+            )
+        if self.added:
+            return (
+                f"index: {plural(self.added, 'new paper')} projected in {took} "
+                f"({plural(self.papers, 'paper')})"
+            )
+        return f"index: up to date ({plural(self.papers, 'paper')})"
 
 
 def _quiet(what: str, done: int, total: int | None) -> None:
@@ -59,9 +76,7 @@ def rebuild_reason(space: Space | None, papers: int, full: bool = False) -> str 
     return None
 
 
-def index(
-    store: SQLiteStore, *, full: bool = False, progress: Progress = _quiet
-) -> IndexReport:
+def index(store: SQLiteStore, *, full: bool = False, progress: Progress = _quiet) -> IndexReport:
     """Bring the active space up to date with the store."""
     with store.transaction():
         store.vectors.drop_inactive()  # what a killed rebuild left

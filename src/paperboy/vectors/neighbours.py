@@ -16,6 +16,7 @@ old cache in use or none.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -24,7 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,9 +33,6 @@ import numpy.typing as npt
 from paperboy.store import SQLiteStore
 from paperboy.store.vectors import Space
 from paperboy.vectors.model import FORMAT, Matrix, TextModel
-
-if TYPE_CHECKING:
-    import faiss
 
 EXACT_LIMIT = 300_000  # papers scored exactly; above, approximate (faiss IVF)
 CACHE_MIN = 50_000  # papers from which a cache beside the store pays for itself
@@ -48,7 +46,7 @@ class VectorIndex:
     model_bytes: bytes = field(repr=False)
     rowids: npt.NDArray[np.int64]  # ascending; row i of `matrix` is paper rowids[i]
     matrix: Matrix  # (papers, dims) unit vectors; may be memory-mapped
-    ann: faiss.Index | None = field(default=None, repr=False)
+    ann: Any = field(default=None, repr=False)  # a faiss IndexIVFFlat, when approximate
     from_cache: bool = False
 
     def __len__(self) -> int:
@@ -93,9 +91,8 @@ class VectorIndex:
         assert self.ann is not None
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         scores, rows = self.ann.search(query, want)
-        return [
-            (int(self.rowids[i]), float(s)) for i, s in zip(rows[0], scores[0], strict=True) if i >= 0
-        ]
+        pairs = zip(rows[0], scores[0], strict=True)
+        return [(int(self.rowids[i]), float(s)) for i, s in pairs if i >= 0]
 
     def similar_to(self, rowid: int, k: int) -> list[tuple[int, float]]:
         vector = self.vector_of(rowid)
@@ -130,14 +127,12 @@ def load(
     if len(index) > exact_limit:
         index.ann = build_ann(matrix)
     if cache is not None and len(index) >= cache_min:
-        try:
+        with contextlib.suppress(OSError):  # a read-only place: the next load reads the store
             _write_cache(cache, identity, index)
-        except OSError:
-            pass  # a read-only place: the next load reads the store again
     return index
 
 
-def build_ann(matrix: Matrix, nprobe: int = NPROBE, seed: int = 0) -> faiss.Index:
+def build_ann(matrix: Matrix, nprobe: int = NPROBE, seed: int = 0) -> Any:
     """An IVF index over the rows of `matrix` (inner product), trained on a sample."""
     import faiss
 
