@@ -179,7 +179,7 @@ def _read_cache(
         matrix = np.load(cache / meta["matrix"], mmap_mode="r", allow_pickle=False)
         if len(rowids) != meta["count"] or matrix.shape != (meta["count"], space.dims):
             return None
-        ann = None
+        ann: Any = None
         if len(rowids) > exact_limit:
             if not meta.get("ann"):
                 return None  # made for exact search: build the approximate index
