@@ -194,7 +194,7 @@ def import_(
                 task = progress.add_task("importing", total=len(files))
                 report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
             typer.echo(report.summary())
-            _keep_index(s, build=False)
+            _keep_index(s)
     except StoreBusyError as exc:
         raise fail(str(exc)) from None
     if report.rejected:
@@ -299,9 +299,13 @@ def update(
     except taxonomy.UnknownCategory as exc:
         raise fail(f"PAPERBOY_CATEGORIES: {exc}") from None
     try:
-        with harvest.harvest_lock(path), open_store(path) as s, PoliteClient() as client:
-            run_update(s, client, categories, archive, log=typer.echo)
-            _keep_index(s, build=True)
+        with (
+            harvest.harvest_lock(path),
+            open_store(path) as s,
+            PoliteClient() as client,
+            _progress_bar() as bar,
+        ):
+            run_update(s, client, categories, archive, log=bar.echo, progress=bar.show)
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
@@ -311,13 +315,13 @@ def update(
         typer.echo(f"archive: {archive / 'calendar.md'}")
 
 
-def _keep_index(s: SQLiteStore, *, build: bool) -> None:
-    """After `update` or `import`: index the papers just stored, so similar papers and search
-    by meaning cover them. `update` builds an index when there is none (similar papers should
-    just work); `import`, often a one-off bulk load, only extends one that exists."""
+def _keep_index(s: SQLiteStore) -> None:
+    """After `import`: index the papers just stored if the store has an index (`update`
+    builds one when there is none; an import, often a one-off bulk load of years, only
+    extends one and says how to build it)."""
     from paperboy.vectors import neighbours
 
-    if not build and not neighbours.usable(s.vectors.active()):
+    if not neighbours.usable(s.vectors.active()):
         typer.echo("run `paperboy index` for similar papers and search by meaning", err=True)
         return
     _run_index(s, full=False)
@@ -327,20 +331,49 @@ def _run_index(s: SQLiteStore, *, full: bool) -> None:
     """`paperboy index` with a progress bar on stderr and its one-line summary."""
     import time
 
-    from rich.console import Console
-    from rich.progress import Progress
-
     from paperboy.vectors import build
 
     started = time.perf_counter()
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("index", total=None)
-
-        def show(what: str, done: int, total: int | None) -> None:
-            bar.update(task, description=f"index: {what}", completed=done, total=total)
-
-        report = build.index(s, full=full, progress=show)
+    with _progress_bar() as bar:
+        report = build.index(s, full=full, progress=bar.show)
     typer.echo(report.summary(time.perf_counter() - started))
+
+
+class _Bar:
+    """A rich progress bar on stderr, started by the first `show`, stopped by `echo` (lines
+    printed after it) and at the end of `_progress_bar`."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def show(self, what: str, done: int, total: int | None) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._progress = Progress(console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(what, total=total)
+        self._progress.update(self._task, description=what, completed=done, total=total)
+
+    def echo(self, line: str) -> None:
+        self.stop()
+        typer.echo(line)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+@contextmanager
+def _progress_bar() -> Iterator[_Bar]:
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        bar.stop()
 
 
 def _source_failure(exc: SourceError, store_note: str = "") -> typer.Exit:

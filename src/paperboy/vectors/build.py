@@ -59,7 +59,7 @@ class IndexReport:
         return f"index: up to date ({plural(self.papers, 'paper')})"
 
 
-def _quiet(what: str, done: int, total: int | None) -> None:
+def quiet(what: str, done: int, total: int | None) -> None:
     pass
 
 
@@ -76,7 +76,7 @@ def rebuild_reason(space: Space | None, papers: int, full: bool = False) -> str 
     return None
 
 
-def index(store: SQLiteStore, *, full: bool = False, progress: Progress = _quiet) -> IndexReport:
+def index(store: SQLiteStore, *, full: bool = False, progress: Progress = quiet) -> IndexReport:
     """Bring the active space up to date with the store."""
     with store.transaction():
         store.vectors.drop_inactive()  # what a killed rebuild left
