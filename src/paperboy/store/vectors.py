@@ -21,7 +21,6 @@ class Space:
     format: int
     dims: int
     fitted_on: int  # papers in the store when the model was fitted
-    model: bytes
     changes: int  # writes to its vectors so far: with the store id, names these vectors
 
 
@@ -42,9 +41,14 @@ class VectorTables:
 
     def active(self) -> Space | None:
         row = self.conn.execute(
-            "SELECT id, format, dims, fitted_on, model, changes FROM vector_spaces WHERE active = 1"
+            "SELECT id, format, dims, fitted_on, changes FROM vector_spaces WHERE active = 1"
         ).fetchone()
         return Space(*row) if row else None
+
+    def model(self, space: int) -> bytes:
+        """The space's fitted model (tens of MB: read only when text is to be projected)."""
+        row = self.conn.execute("SELECT model FROM vector_spaces WHERE id = ?", (space,)).fetchone()
+        return bytes(row[0])
 
     def create(self, format: int, dims: int, fitted_on: int, model: bytes) -> int:
         """A new, inactive space; its vectors are added before `activate` switches to it."""

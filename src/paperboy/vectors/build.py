@@ -100,7 +100,7 @@ def _project(store: SQLiteStore, space: Space, progress: Progress) -> IndexRepor
     added = after = 0
     progress("projecting", 0, total)
     while batch := store.vectors.missing(space.id, after, BATCH):
-        model = model or TextModel.from_bytes(space.model)
+        model = model or TextModel.from_bytes(store.vectors.model(space.id))
         _put(store, space.id, model, batch)
         added += len(batch)
         after = batch[-1].rowid

@@ -43,19 +43,25 @@ TRAIN_SAMPLE = 100_000  # vectors the IVF lists are trained on
 @dataclass
 class VectorIndex:
     space: int
-    model_bytes: bytes = field(repr=False)
     rowids: npt.NDArray[np.int64]  # ascending; row i of `matrix` is paper rowids[i]
-    matrix: Matrix  # (papers, dims) unit vectors; may be memory-mapped
+    matrix: Matrix  # (papers, dims) unit vectors; memory-mapped when `ann` answers
     ann: Any = field(default=None, repr=False)  # a faiss IndexIVFFlat, when approximate
     from_cache: bool = False
+    # The model, as bytes or a file of the cache: read and decoded on first use (similar
+    # papers need only the vectors; the model is tens of MB).
+    model_data: bytes | None = field(default=None, repr=False)
+    model_file: Path | None = None
 
     def __len__(self) -> int:
         return len(self.rowids)
 
     @cached_property
     def model(self) -> TextModel:
-        """Decoded on first use: similar papers need only the vectors."""
-        return TextModel.from_bytes(self.model_bytes)
+        data = self.model_data
+        if data is None:
+            assert self.model_file is not None
+            data = self.model_file.read_bytes()
+        return TextModel.from_bytes(data)
 
     @property
     def exact(self) -> bool:
@@ -123,7 +129,8 @@ def load(
     changes, rowids, data = store.vectors.snapshot(space.id, space.dims)
     identity["changes"] = changes
     matrix = np.frombuffer(data, dtype="<f4").reshape(len(rowids), space.dims)
-    index = VectorIndex(space.id, space.model, np.frombuffer(rowids, dtype=np.int64), matrix)
+    index = VectorIndex(space.id, np.frombuffer(rowids, dtype=np.int64), matrix)
+    index.model_data = store.vectors.model(space.id)
     if len(index) > exact_limit:
         index.ann = build_ann(matrix)
     if cache is not None and len(index) >= cache_min:
@@ -175,28 +182,39 @@ def _read_cache(
         meta = json.loads((cache / "meta.json").read_text())
         if {k: meta.get(k) for k in identity} != identity:
             return None
-        rowids = np.load(cache / meta["rowids"], mmap_mode="r", allow_pickle=False)
-        matrix = np.load(cache / meta["matrix"], mmap_mode="r", allow_pickle=False)
+        approximate = meta["count"] > exact_limit
+        rowids = np.load(cache / meta["rowids"], allow_pickle=False)
+        # Exact scoring reads every row per query: from memory it is twice as fast as from
+        # a memory map. The approximate index only looks rows up.
+        path = cache / meta["matrix"]
+        if approximate:
+            matrix = np.load(path, mmap_mode="r", allow_pickle=False)
+        else:
+            matrix = np.load(path, allow_pickle=False)
         if len(rowids) != meta["count"] or matrix.shape != (meta["count"], space.dims):
             return None
         ann: Any = None
-        if len(rowids) > exact_limit:
+        if approximate:
             if not meta.get("ann"):
                 return None  # made for exact search: build the approximate index
             import faiss
 
             ann = faiss.read_index(str(cache / meta["ann"]), faiss.IO_FLAG_MMAP)
             ann.nprobe = meta.get("nprobe", NPROBE)
+        model = cache / meta["model"]
+        if not model.exists():
+            return None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         return None  # missing, partial or foreign: rebuilt from the store
-    return VectorIndex(space.id, space.model, rowids, matrix, ann, from_cache=True)
+    return VectorIndex(space.id, rowids, matrix, ann, from_cache=True, model_file=model)
 
 
 def _write_cache(cache: Path, identity: dict[str, Any], index: VectorIndex) -> None:
     cache.mkdir(exist_ok=True)
     token = secrets.token_hex(4)
     meta = {**identity, "count": len(index), "rowids": f"{token}.rowids.npy"}
-    meta["matrix"] = f"{token}.matrix.npy"
+    meta["matrix"], meta["model"] = f"{token}.matrix.npy", f"{token}.model.npz"
+    (cache / meta["model"]).write_bytes(index.model_data or b"")
     np.save(cache / meta["rowids"], index.rowids, allow_pickle=False)
     np.save(cache / meta["matrix"], index.matrix, allow_pickle=False)
     if index.ann is not None:
@@ -207,7 +225,7 @@ def _write_cache(cache: Path, identity: dict[str, Any], index: VectorIndex) -> N
     pending = cache / f"{token}.meta.json"
     pending.write_text(json.dumps(meta))
     os.replace(pending, cache / "meta.json")  # the switch: old cache or new, never half
-    keep = {"meta.json", meta["rowids"], meta["matrix"], meta.get("ann")}
+    keep = {"meta.json", meta["rowids"], meta["matrix"], meta["model"], meta.get("ann")}
     for old in cache.iterdir():
         if old.name not in keep:
             old.unlink(missing_ok=True)
