@@ -3,10 +3,10 @@ tests that change them."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from vector_stores import copy_store
 
 from paperboy.importer import import_paths
 from paperboy.store import open_store
@@ -31,11 +31,3 @@ def indexed_2021(tmp_path_factory: pytest.TempPathFactory, plain_2021: Path) -> 
         report = build.index(store)
     assert report.rebuilt and report.papers == 14868
     return path
-
-
-def copy_store(source: Path, target: Path) -> Path:
-    """A copy of a closed store (and any WAL beside it) that a test may change."""
-    for suffix in ("", "-wal"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
-    return target
