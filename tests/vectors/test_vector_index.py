@@ -7,11 +7,11 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from vector_stores import copy_store
 
 from paperboy.record import Paper
 from paperboy.store import open_store
@@ -104,7 +104,9 @@ def test_a_rebuild_is_due_for_no_space_an_older_format_growth_of_a_fifth_or_aski
     assert build.rebuild_reason(_space(1000), 1000, full=True) == "asked"
 
 
-def test_a_changed_abstract_is_projected_again(indexed_2021: Path, tmp_path: Path) -> None:
+def test_a_changed_abstract_is_projected_again(
+    indexed_2021: Path, tmp_path: Path, copy_store: Callable[[Path, Path], Path]
+) -> None:
     db = copy_store(indexed_2021, tmp_path / "p.db")
     with open_store(db) as store:
         space = store.vectors.active()
@@ -132,7 +134,7 @@ def _set_format(db: Path, value: int) -> None:
 
 
 def test_an_index_of_an_older_format_is_not_used_and_is_rebuilt(
-    indexed_2021: Path, tmp_path: Path
+    indexed_2021: Path, tmp_path: Path, copy_store: Callable[[Path, Path], Path]
 ) -> None:
     db = copy_store(indexed_2021, tmp_path / "p.db")
     _set_format(db, FORMAT - 1)
@@ -211,7 +213,7 @@ def test_the_approximate_index_finds_the_exact_neighbours(indexed_2021: Path) ->
 
 
 def test_the_approximate_index_is_cached_with_the_vectors(
-    indexed_2021: Path, tmp_path: Path
+    indexed_2021: Path, tmp_path: Path, copy_store: Callable[[Path, Path], Path]
 ) -> None:
     db = copy_store(indexed_2021, tmp_path / "p.db")
     with open_store(db) as store:
