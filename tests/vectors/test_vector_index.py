@@ -239,3 +239,29 @@ def test_the_model_is_decoded_only_for_text(indexed_2021: Path) -> None:
     assert isinstance(index.model, TextModel)
     hits = index.query("vision transformer for high resolution images", 5)
     assert len(hits) == 5
+
+
+def test_new_papers_extend_the_cache_to_what_the_store_holds(
+    tmp_path: Path, plain_2021: Path
+) -> None:
+    with open_store(plain_2021) as full:
+        papers = list(full.papers())[:700]
+    db = tmp_path / "p.db"
+    _random_space(db, papers[:600], seed=4)
+    with open_store(db) as store:
+        assert neighbours.load(store, cache_min=0) is not None
+        before = store.vectors.active()
+        assert before is not None
+        store.upsert(papers[600:], "test")
+        rowids = sorted(store.vectors.rowids([p.arxiv_id for p in papers[600:]]).values())
+        vectors = np.eye(8, dtype="<f4")[np.arange(len(rowids)) % 8]
+        with store.transaction():
+            store.vectors.put(before.id, [(r, vectors[i].tobytes()) for i, r in enumerate(rowids)])
+        assert neighbours.extend_cache(store, before, rowids, vectors)
+        extended = neighbours.load(store, cache_min=0)
+        _, truth_rowids, data = store.vectors.snapshot(before.id, 8)
+        # A changed paper replaces a row: not an extension.
+        assert not neighbours.extend_cache(store, before, rowids[:1], vectors[:1])
+    assert extended is not None and extended.from_cache and len(extended) == 700
+    assert np.array_equal(extended.rowids, np.frombuffer(truth_rowids, dtype=np.int64))
+    assert np.array_equal(extended.matrix.ravel(), np.frombuffer(data, dtype="<f4"))

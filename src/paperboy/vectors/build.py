@@ -22,13 +22,14 @@ import numpy as np
 from paperboy.store import SQLiteStore
 from paperboy.store.vectors import PaperText, Space
 from paperboy.vectors import neighbours
-from paperboy.vectors.model import FORMAT, TextModel, paper_text
+from paperboy.vectors.model import FORMAT, Matrix, TextModel, paper_text
 from paperboy.wording import plural
 
 BATCH = 5_000
 FIT_SAMPLE = 100_000  # papers the model is fitted on, at most (a random sample above it)
 REBUILD_GROWTH = 1.2  # refit when the store has 20% more papers than when the model was fitted
 MIN_PAPERS = 2  # fewer, and there is nothing to fit
+KEEP_FOR_CACHE = 50_000  # projected vectors kept to extend the cache instead of rewriting it
 
 # (what is being done, papers done, papers in all or None while fitting)
 Progress = Callable[[str, int, int | None], None]
@@ -83,25 +84,39 @@ def index(store: SQLiteStore, *, full: bool = False, progress: Progress = quiet)
     space = store.vectors.active()
     papers = store.count()
     reason = rebuild_reason(space, papers, full)
+    added: list[tuple[list[int], Matrix]] = []
     if reason is not None:
         report = _rebuild(store, papers, reason, progress)
     else:
         assert space is not None
-        report = _project(store, space, progress)
+        report = _project(store, space, progress, added)
     if report.added and report.papers >= neighbours.CACHE_MIN:
         progress("caching", 0, None)
-        neighbours.load(store)  # writes the cache beside the store (and the faiss index)
+        rowids = [r for part, _ in added for r in part]
+        # A day of new papers is appended to the cache; anything else rewrites it.
+        extended = (
+            space is not None
+            and reason is None
+            and len(rowids) == report.added
+            and neighbours.extend_cache(store, space, rowids, np.concatenate([v for _, v in added]))
+        )
+        if not extended:
+            neighbours.load(store)  # writes the cache beside the store (and the faiss index)
     return report
 
 
-def _project(store: SQLiteStore, space: Space, progress: Progress) -> IndexReport:
+def _project(
+    store: SQLiteStore, space: Space, progress: Progress, added_rows: list[tuple[list[int], Matrix]]
+) -> IndexReport:
     total = store.count() - store.vectors.count(space.id)
     model: TextModel | None = None  # decoded only when there is something to project
     added = after = 0
     progress("projecting", 0, total)
     while batch := store.vectors.missing(space.id, after, BATCH):
         model = model or TextModel.from_bytes(store.vectors.model(space.id))
-        _put(store, space.id, model, batch)
+        vectors = _put(store, space.id, model, batch)
+        if added < KEEP_FOR_CACHE:  # for the cache beside the store; above, it is rewritten
+            added_rows.append(([p.rowid for p in batch], vectors))
         added += len(batch)
         after = batch[-1].rowid
         progress("projecting", added, max(total, added))
@@ -149,8 +164,9 @@ def _fit_sample(store: SQLiteStore, papers: int) -> list[str]:
     return [paper_text(p.title, p.abstract) for p in store.vectors.sample(chosen)]
 
 
-def _put(store: SQLiteStore, space: int, model: TextModel, batch: list[PaperText]) -> None:
+def _put(store: SQLiteStore, space: int, model: TextModel, batch: list[PaperText]) -> Matrix:
     vectors = model.transform([paper_text(p.title, p.abstract) for p in batch])
     data = np.ascontiguousarray(vectors, dtype="<f4")
     with store.transaction():
         store.vectors.put(space, [(p.rowid, data[i].tobytes()) for i, p in enumerate(batch)])
+    return data

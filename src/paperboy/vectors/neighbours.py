@@ -175,8 +175,39 @@ def _identity(store: SQLiteStore, space: Space) -> dict[str, Any]:
     }
 
 
+def extend_cache(store: SQLiteStore, before: Space, rowids: list[int], vectors: Matrix) -> bool:
+    """Append papers just projected (all above every rowid the cache holds) to the cache made
+    for the space as it was `before`: a day of new papers costs a write of the cache, not a
+    read of every vector from the store. False when there is no such cache, or the papers
+    are not all new (a changed text replaces a row: `load` rewrites the cache instead)."""
+    cache = cache_dir(store)
+    after = store.vectors.active()
+    if cache is None or after is None or after.id != before.id or not rowids:
+        return False
+    old = _read_cache(cache, _identity(store, before), before, EXACT_LIMIT, writable=True)
+    if old is None or (len(old) and rowids[0] <= old.rowids[-1]):
+        return False
+    added = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = VectorIndex(
+        before.id,
+        np.concatenate([old.rowids, np.asarray(rowids, dtype=np.int64)]),
+        np.concatenate([old.matrix, added]),
+        old.ann,
+        model_file=old.model_file,
+    )
+    if index.ann is not None:
+        index.ann.add(added)
+    elif len(index) > EXACT_LIMIT:
+        index.ann = build_ann(index.matrix)
+    try:
+        _write_cache(cache, _identity(store, after), index)
+    except OSError:
+        return False
+    return True
+
+
 def _read_cache(
-    cache: Path, identity: dict[str, Any], space: Space, exact_limit: int
+    cache: Path, identity: dict[str, Any], space: Space, exact_limit: int, writable: bool = False
 ) -> VectorIndex | None:
     try:
         meta = json.loads((cache / "meta.json").read_text())
@@ -199,7 +230,8 @@ def _read_cache(
                 return None  # made for exact search: build the approximate index
             import faiss
 
-            ann = faiss.read_index(str(cache / meta["ann"]), faiss.IO_FLAG_MMAP)
+            flags = 0 if writable else faiss.IO_FLAG_MMAP
+            ann = faiss.read_index(str(cache / meta["ann"]), flags)
             ann.nprobe = meta.get("nprobe", NPROBE)
         model = cache / meta["model"]
         if not model.exists():
@@ -214,7 +246,10 @@ def _write_cache(cache: Path, identity: dict[str, Any], index: VectorIndex) -> N
     token = secrets.token_hex(4)
     meta = {**identity, "count": len(index), "rowids": f"{token}.rowids.npy"}
     meta["matrix"], meta["model"] = f"{token}.matrix.npy", f"{token}.model.npz"
-    (cache / meta["model"]).write_bytes(index.model_data or b"")
+    if index.model_file is not None and index.model_file.parent == cache:
+        meta["model"] = index.model_file.name  # the same model: kept, not copied
+    else:
+        (cache / meta["model"]).write_bytes(index.model_data or b"")
     np.save(cache / meta["rowids"], index.rowids, allow_pickle=False)
     np.save(cache / meta["matrix"], index.matrix, allow_pickle=False)
     if index.ann is not None:
