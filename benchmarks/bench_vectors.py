@@ -111,19 +111,22 @@ def bench_incremental(db: Path) -> dict[str, object]:
 
 
 def bench_load(db: Path) -> dict[str, object]:
+    """`load` as every command meets it (from the cache, for a store of CACHE_MIN papers or
+    more), and the read of every vector from SQLite that the cache saves."""
     with open_store(db) as store:
-        cached, sqlite = [], []
+        loads, sqlite, cached = [], [], False
         for _ in range(3):
             started = time.perf_counter()
             index = neighbours.load(store)
-            cached.append(time.perf_counter() - started)
-            assert index is not None and index.from_cache
+            loads.append(time.perf_counter() - started)
+            assert index is not None
+            cached = index.from_cache
             space = store.vectors.active()
             assert space is not None
             started = time.perf_counter()
             store.vectors.snapshot(space.id, space.dims)
             sqlite.append(time.perf_counter() - started)
-    return {"cache_s": round(min(cached), 3), "sqlite_s": round(min(sqlite), 3)}
+    return {"load_s": round(min(loads), 3), "from_cache": cached, "sqlite_s": round(min(sqlite), 3)}
 
 
 def _times(

@@ -26,7 +26,7 @@ from paperboy.vectors.model import FORMAT, Matrix, TextModel, paper_text
 from paperboy.wording import plural
 
 BATCH = 5_000
-FIT_SAMPLE = 100_000  # papers the model is fitted on, at most (a random sample above it)
+FIT_SAMPLE = 50_000  # papers the model is fitted on, at most (a random sample above it)
 REBUILD_GROWTH = 1.2  # refit when the store has 20% more papers than when the model was fitted
 MIN_PAPERS = 2  # fewer, and there is nothing to fit
 KEEP_FOR_CACHE = 50_000  # projected vectors kept to extend the cache instead of rewriting it
