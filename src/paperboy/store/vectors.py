@@ -145,6 +145,19 @@ class VectorTables:
         )
         return [PaperText(*row) for row in rows]
 
+    def first_missing(self, space: int) -> int:
+        """A rowid below which every paper has a vector in `space`: the space's highest when
+        every paper without one is above it (new papers, the usual case), else 0 (a changed
+        text dropped a vector below it). Spares `missing` a scan of the whole store."""
+        (top,) = self.conn.execute(
+            "SELECT coalesce(max(paper), 0) FROM paper_vectors WHERE space = ?", (space,)
+        ).fetchone()
+        (above,) = self.conn.execute(
+            "SELECT count(*) FROM papers WHERE rowid > ?", (top,)
+        ).fetchone()
+        (total,) = self.conn.execute("SELECT count(*) FROM papers").fetchone()
+        return int(top) if int(total) - self.count(space) == int(above) else 0
+
     def sample(self, rowids: Sequence[int]) -> list[PaperText]:
         """The text of the papers `rowids` (those that exist), in rowid order."""
         found: list[PaperText] = []

@@ -110,7 +110,7 @@ def _project(
 ) -> IndexReport:
     total = store.count() - store.vectors.count(space.id)
     model: TextModel | None = None  # decoded only when there is something to project
-    added = after = 0
+    added, after = 0, store.vectors.first_missing(space.id)
     progress("projecting", 0, total)
     while batch := store.vectors.missing(space.id, after, BATCH):
         model = model or TextModel.from_bytes(store.vectors.model(space.id))
