@@ -190,12 +190,14 @@ def import_(
     files = list(importer.iter_files(paths))
     console = Console(stderr=True)
     try:
-        with store(db) as s, Progress(console=console, transient=True) as progress:
-            task = progress.add_task("importing", total=len(files))
-            report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
+        with store(db) as s:
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("importing", total=len(files))
+                report = importer.import_paths(s, paths, on_file=lambda _: progress.advance(task))
+            typer.echo(report.summary())
+            _keep_index(s)
     except StoreBusyError as exc:
         raise fail(str(exc)) from None
-    typer.echo(report.summary())
     if report.rejected:
         raise typer.Exit(code=1)
 
@@ -298,8 +300,13 @@ def update(
     except taxonomy.UnknownCategory as exc:
         raise fail(f"PAPERBOY_CATEGORIES: {exc}") from None
     try:
-        with harvest.harvest_lock(path), open_store(path) as s, PoliteClient() as client:
-            run_update(s, client, categories, archive, log=typer.echo)
+        with (
+            harvest.harvest_lock(path),
+            open_store(path) as s,
+            PoliteClient() as client,
+            _progress_bar() as bar,
+        ):
+            run_update(s, client, categories, archive, log=bar.echo, progress=bar.show)
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
@@ -307,6 +314,67 @@ def update(
         raise _source_failure(exc, store_note) from None
     with writing("cannot write the archive"):
         typer.echo(f"archive: {archive / 'calendar.md'}")
+
+
+def _keep_index(s: SQLiteStore) -> None:
+    """After `import`: index the papers just stored if the store has an index (`update`
+    builds one when there is none; an import, often a one-off bulk load of years, only
+    extends one and says how to build it)."""
+    from paperboy.vectors import neighbours
+
+    if not neighbours.usable(s.vectors.active()):
+        typer.echo("run `paperboy index` for similar papers and search by meaning", err=True)
+        return
+    _run_index(s, full=False)
+
+
+def _run_index(s: SQLiteStore, *, full: bool) -> None:
+    """`paperboy index` with a progress bar on stderr and its one-line summary."""
+    import time
+
+    from paperboy.vectors import build
+
+    started = time.perf_counter()
+    with _progress_bar() as bar:
+        report = build.index(s, full=full, progress=bar.show)
+    typer.echo(report.summary(time.perf_counter() - started))
+
+
+class _Bar:
+    """A rich progress bar on stderr, started by the first `show`, stopped by `echo` (lines
+    printed after it) and at the end of `_progress_bar`."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def show(self, what: str, done: int, total: int | None) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._progress = Progress(console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(what, total=total)
+        self._progress.update(self._task, description=what, completed=done, total=total)
+
+    def echo(self, line: str) -> None:
+        self.stop()
+        typer.echo(line)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+@contextmanager
+def _progress_bar() -> Iterator[_Bar]:
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        bar.stop()
 
 
 def _source_failure(exc: SourceError, store_note: str = "") -> typer.Exit:
@@ -583,6 +651,61 @@ def search_(
             typer.echo(terminal.paper_text(paper, s.versions(paper.arxiv_id), asked))
         else:
             typer.echo(terminal.result_text(result))
+
+
+@app.command("index")
+def index_(
+    full: Annotated[
+        bool, typer.Option("--full", help="refit the model on the whole store")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Build the vector space behind similar papers and search by meaning.
+
+    New papers are projected into the existing space; the model is refitted when there is
+    none, it was written by an older paperboy, the store has grown by 20%, or with --full.
+    Safe to interrupt: the previous index stays in use until the new one is complete.
+    """
+    with store(db) as s:
+        _run_index(s, full=full)
+
+
+@app.command("similar")
+def similar_(
+    paper: Annotated[str, typer.Argument(help="a paper's id or URL (2103.15358v2, arxiv.org)")],
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Papers most similar to one paper, closest first (by meaning, from `paperboy index`)."""
+    import json
+
+    from paperboy import terminal
+    from paperboy.ids import parse_ref
+    from paperboy.similar import similar
+    from paperboy.vectors import neighbours
+
+    ref = parse_ref(paper)
+    if ref is None:
+        raise fail(f"{paper.strip()!r} is not an arXiv id or link (e.g. 2103.15358)")
+    with store(db) as s:
+        found = s.get(ref.arxiv_id)
+        if found is None:
+            raise fail(f"{ref.arxiv_id} is not in the store {db_path(db)}")
+        index = neighbours.load(s)
+        if index is None:
+            older = s.vectors.active() is not None
+            raise fail(
+                "the index was built by an older paperboy: run `paperboy index` to rebuild it"
+                if older
+                else "no index for similar papers yet: run `paperboy index`"
+            )
+        hits = similar(s, index, found, limit)
+        if json_:
+            data = terminal.similar_json(s, found, hits, limit)
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        else:
+            typer.echo(terminal.similar_text(found, hits))
 
 
 def _check_port(host: str, port: int) -> None:

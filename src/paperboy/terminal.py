@@ -7,6 +7,7 @@ drops them when the output is not a terminal, so piped output is plain text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,6 +16,9 @@ from paperboy.record import Paper, Version
 from paperboy.search import Hit, SearchResult, mark_spans, split_marks
 from paperboy.store import SQLiteStore
 from paperboy.wording import plural
+
+if TYPE_CHECKING:
+    from paperboy.similar import SimilarHit
 
 
 def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
@@ -47,6 +51,52 @@ def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
     }
 
 
+def similar_json(
+    store: SQLiteStore, paper: Paper, hits: Sequence[SimilarHit], limit: int
+) -> dict[str, object]:
+    """`paperboy similar --json`: the shape of `search --json`, the query being the paper,
+    each hit's score its cosine similarity (higher is closer)."""
+    from paperboy.export import paper_json
+
+    return {
+        "query": paper.arxiv_id,
+        "match": "similar",
+        "notes": [],
+        "message": None if hits else f"no paper is similar to {paper.arxiv_id}",
+        "total": len(hits),
+        "total_capped": False,
+        "offset": 0,
+        "limit": limit,
+        "hits": [
+            {
+                "score": hit.score,
+                "title_marks": [],
+                "snippet": _lead(hit.paper.abstract),
+                "snippet_marks": [],
+                "paper": paper_json(store, hit.paper),
+            }
+            for hit in hits
+        ],
+    }
+
+
+def similar_text(paper: Paper, hits: Sequence[SimilarHit]) -> str:
+    """Papers similar to `paper`, numbered as search hits are, with their similarity."""
+    title = " ".join(to_unicode(paper.title).split())
+    out = [typer.style(f"similar to {paper.arxiv_id}: {title}", dim=True)]
+    if not hits:
+        out.append(f"no paper is similar to {paper.arxiv_id}")
+    for n, hit in enumerate(hits, start=1):
+        shown = Hit(hit.paper, hit.score, hit.paper.title, _lead(hit.paper.abstract))
+        out += ["", _hit_text(n, shown, f"  similarity {hit.score:.2f}")]
+    return "\n".join(out)
+
+
+def _lead(abstract: str, words: int = 40) -> str:
+    parts = abstract.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def result_text(result: SearchResult) -> str:
     """The result for a terminal: numbered hits, matched terms highlighted."""
     out = [typer.style(f"note: {note}", fg="yellow") for note in result.query.notes]
@@ -60,13 +110,13 @@ def result_text(result: SearchResult) -> str:
     return "\n".join(out)
 
 
-def _hit_text(n: int, hit: Hit) -> str:
+def _hit_text(n: int, hit: Hit, note: str = "") -> str:
     p = hit.paper
     return "\n".join(
         [
             typer.style(f"{n:>3}. ", bold=True)
             + typer.style(p.arxiv_id, fg="cyan")
-            + typer.style(f"  {p.submitted_day}  {' '.join(p.categories[:3])}", dim=True),
+            + typer.style(f"  {p.submitted_day}  {' '.join(p.categories[:3])}{note}", dim=True),
             "     " + _marked(" ".join(hit.title.split()), bold=True),
             "     " + typer.style(_short_authors(p.authors), dim=True),
             "     " + _marked(hit.snippet, bold=False),

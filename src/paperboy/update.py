@@ -3,6 +3,7 @@ announcements, then rewrite the digest archive for the days that changed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 from paperboy import export, harvest, listings
 from paperboy.sources import PoliteClient
 from paperboy.store import SQLiteStore
+from paperboy.vectors import build
 from paperboy.windows import completed
 from paperboy.wording import plural
 
@@ -41,9 +43,12 @@ def run_update(
     *,
     now: datetime | None = None,
     log: Callable[[str], None] = print,
+    progress: build.Progress = build.quiet,
 ) -> UpdateReport:
     """Harvest (query API for new papers, OAI-PMH for new versions, RSS for today's
-    announcement), then write the archive. Raises SourceError when arXiv fails for good."""
+    announcement), write the archive, then index the new papers (building the vector space
+    when there is none: similar papers just work). Raises SourceError when arXiv fails for
+    good."""
     now = now or datetime.now(UTC)
     today = now.date()
     report = UpdateReport()
@@ -65,4 +70,7 @@ def run_update(
         files, papers = plural(written.files, "day file"), plural(written.papers, "paper")
         log(f"{category}: rewrote {files} ({papers}) in {archive}")
     log(f"{plural(client.stats.requests, 'request')} to arXiv")
+    started = time.perf_counter()
+    indexed = build.index(store, progress=progress)
+    log(indexed.summary(time.perf_counter() - started))
     return report

@@ -139,7 +139,11 @@ END;
 # vector per paper; exactly one is active. A rebuild writes a new space beside the active one
 # and switches in one transaction, so a killed build leaves the old space in use. A paper
 # whose text changes loses its vector in the statement that changes it: the next `index`
-# projects it again.
+# projects it again. A cache beside the store (paperboy.vectors.neighbours) is used only for
+# the vectors it was made from: the store has a random id, and `changes` counts every write
+# to a space's vectors (the stale trigger counts the vectors it drops). paper_vectors is a
+# rowid table: a 1 KB vector is more than a WITHOUT ROWID row keeps on its page, so each
+# would take an overflow page of its own (4.7 KB per paper instead of 1.1 KB).
 _V6 = """
 CREATE TABLE vector_spaces (
     id INTEGER PRIMARY KEY,
@@ -148,19 +152,23 @@ CREATE TABLE vector_spaces (
     fitted_on INTEGER NOT NULL,       -- papers the model was fitted on
     created TEXT NOT NULL,
     model BLOB NOT NULL,              -- numpy .npz bytes, never a pickle
-    active INTEGER NOT NULL DEFAULT 0
+    active INTEGER NOT NULL DEFAULT 0,
+    changes INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE paper_vectors (
     space INTEGER NOT NULL REFERENCES vector_spaces (id) ON DELETE CASCADE,
     paper INTEGER NOT NULL REFERENCES papers (rowid) ON DELETE CASCADE,
     vector BLOB NOT NULL,             -- float32, little-endian, `dims` of them
-    PRIMARY KEY (space, paper)
-) WITHOUT ROWID;
+    UNIQUE (space, paper)
+);
 CREATE INDEX paper_vectors_by_paper ON paper_vectors (paper);
 CREATE TRIGGER papers_vectors_stale AFTER UPDATE OF title, abstract ON papers
 WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
+    UPDATE vector_spaces SET changes = changes + 1
+    WHERE id IN (SELECT space FROM paper_vectors WHERE paper = new.rowid);
     DELETE FROM paper_vectors WHERE paper = new.rowid;
 END;
+INSERT OR IGNORE INTO state (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
 """
 
 # Version 7: research profiles (paperboy.profiles). A profile has a library of papers (kept by

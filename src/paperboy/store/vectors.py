@@ -5,6 +5,7 @@ Vectors travel as bytes (float32, little-endian); `paperboy.vectors` turns them 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,8 +20,8 @@ class Space:
     id: int
     format: int
     dims: int
-    fitted_on: int  # papers the model was fitted on
-    model: bytes
+    fitted_on: int  # papers in the store when the model was fitted
+    changes: int  # writes to its vectors so far: with the store id, names these vectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +41,14 @@ class VectorTables:
 
     def active(self) -> Space | None:
         row = self.conn.execute(
-            "SELECT id, format, dims, fitted_on, model FROM vector_spaces WHERE active = 1"
+            "SELECT id, format, dims, fitted_on, changes FROM vector_spaces WHERE active = 1"
         ).fetchone()
         return Space(*row) if row else None
+
+    def model(self, space: int) -> bytes:
+        """The space's fitted model (tens of MB: read only when text is to be projected)."""
+        row = self.conn.execute("SELECT model FROM vector_spaces WHERE id = ?", (space,)).fetchone()
+        return bytes(row[0])
 
     def create(self, format: int, dims: int, fitted_on: int, model: bytes) -> int:
         """A new, inactive space; its vectors are added before `activate` switches to it."""
@@ -54,16 +60,26 @@ class VectorTables:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
+    def store_id(self) -> str:
+        """The store's random id (schema 6): a file beside the store names it."""
+        row = self.conn.execute("SELECT value FROM state WHERE key = 'store_id'").fetchone()
+        return str(row[0])
+
     def put(self, space: int, rows: Iterable[tuple[int, bytes]]) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO paper_vectors (space, paper, vector) VALUES (?, ?, ?)",
             ((space, rowid, vector) for rowid, vector in rows),
         )
+        self.conn.execute("UPDATE vector_spaces SET changes = changes + 1 WHERE id = ?", (space,))
 
-    def activate(self, space: int) -> None:
-        """Make `space` the one in use and drop every other (their vectors with them)."""
+    def activate(self, space: int) -> bool:
+        """Make `space` the one in use and drop every other (their vectors with them); False
+        (and nothing changed) when `space` is gone, removed by another `index` run."""
+        if not self.conn.execute("SELECT 1 FROM vector_spaces WHERE id = ?", (space,)).fetchone():
+            return False
         self.conn.execute("UPDATE vector_spaces SET active = (id = ?)", (space,))
         self.drop_inactive()
+        return True
 
     def drop_inactive(self) -> None:
         """Remove spaces not in use: what a killed rebuild left behind."""
@@ -79,11 +95,35 @@ class VectorTables:
         ).fetchone()
         return int(row[0])
 
-    def vectors(self, space: int) -> Iterator[tuple[int, bytes]]:
-        """(paper rowid, vector) for every paper of the space, by rowid."""
+    def vectors(self, space: int, after: int = 0) -> Iterator[tuple[int, bytes]]:
+        """(paper rowid, vector) for every paper of the space above rowid `after`, by rowid."""
         yield from self.conn.execute(
-            "SELECT paper, vector FROM paper_vectors WHERE space = ? ORDER BY paper", (space,)
+            "SELECT paper, vector FROM paper_vectors WHERE space = ? AND paper > ? ORDER BY paper",
+            (space, after),
         )
+
+    def snapshot(self, space: int, dims: int) -> tuple[int, array[int], bytearray]:
+        """One consistent read of a space: its `changes`, its papers' rowids (ascending) and
+        their vectors end to end (float32, `dims` each), in a single buffer."""
+        nested = self.conn.in_transaction
+        if not nested:
+            self.conn.execute("BEGIN")  # deferred: a read snapshot, no write lock
+        try:
+            (changes,) = self.conn.execute(
+                "SELECT changes FROM vector_spaces WHERE id = ?", (space,)
+            ).fetchone()
+            size = dims * 4
+            data = bytearray(self.count(space) * size)
+            rowids: array[int] = array("q")
+            at = 0
+            for rowid, vector in self.vectors(space):
+                rowids.append(rowid)
+                data[at : at + size] = vector
+                at += size
+        finally:
+            if not nested:
+                self.conn.execute("COMMIT")
+        return int(changes), rowids, data
 
     def texts(self, after: int = 0, limit: int = 10_000) -> list[PaperText]:
         """Papers' text in rowid order, `limit` at a time from above rowid `after`."""
@@ -94,15 +134,46 @@ class VectorTables:
         )
         return [PaperText(*row) for row in rows]
 
-    def missing(self, space: int, limit: int = 10_000) -> list[PaperText]:
-        """Papers without a vector in `space` (new, or whose text changed)."""
+    def missing(self, space: int, after: int = 0, limit: int = 10_000) -> list[PaperText]:
+        """Papers above rowid `after` without a vector in `space` (new, or whose text
+        changed), in rowid order."""
         rows = self.conn.execute(
-            "SELECT rowid, arxiv_id, title, abstract FROM papers p WHERE NOT EXISTS "
-            "(SELECT 1 FROM paper_vectors v WHERE v.space = ? AND v.paper = p.rowid) "
+            "SELECT rowid, arxiv_id, title, abstract FROM papers p WHERE rowid > ? AND NOT "
+            "EXISTS (SELECT 1 FROM paper_vectors v WHERE v.space = ? AND v.paper = p.rowid) "
             "ORDER BY rowid LIMIT ?",
-            (space, limit),
+            (after, space, limit),
         )
         return [PaperText(*row) for row in rows]
+
+    def first_missing(self, space: int) -> int:
+        """A rowid below which every paper has a vector in `space`: the space's highest when
+        every paper without one is above it (new papers, the usual case), else 0 (a changed
+        text dropped a vector below it). Spares `missing` a scan of the whole store."""
+        (top,) = self.conn.execute(
+            "SELECT coalesce(max(paper), 0) FROM paper_vectors WHERE space = ?", (space,)
+        ).fetchone()
+        (above,) = self.conn.execute(
+            "SELECT count(*) FROM papers WHERE rowid > ?", (top,)
+        ).fetchone()
+        (total,) = self.conn.execute("SELECT count(*) FROM papers").fetchone()
+        return int(top) if int(total) - self.count(space) == int(above) else 0
+
+    def sample(self, rowids: Sequence[int]) -> list[PaperText]:
+        """The text of the papers `rowids` (those that exist), in rowid order."""
+        found: list[PaperText] = []
+        for at in range(0, len(rowids), 500):
+            part = list(rowids[at : at + 500])
+            rows = self.conn.execute(
+                "SELECT rowid, arxiv_id, title, abstract FROM papers WHERE rowid IN "
+                f"({', '.join('?' * len(part))}) ORDER BY rowid",
+                part,
+            )
+            found += [PaperText(*row) for row in rows]
+        return found
+
+    def paper_rowids(self) -> list[int]:
+        """Every paper's rowid, ascending."""
+        return [r for (r,) in self.conn.execute("SELECT rowid FROM papers ORDER BY rowid")]
 
     def rowids(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
         found: dict[str, int] = {}
