@@ -1,13 +1,17 @@
 """Text to vectors: tf-idf over title and abstract, reduced by truncated SVD (LSA).
 
+English function words are kept: their bigrams ("to this end", "we propose a") carry a
+research group's way of writing, which finds a group's other papers better than topic
+words alone (benchmarks/bench_similar_quality.py; docs/vectors.md has the figures).
+
 A fitted model is plain arrays (vocabulary, idf, SVD components) in numpy's .npz format:
-nothing is unpickled, so a store from elsewhere cannot run code. The method and its
-settings are chosen by benchmarks/bench_similar_quality.py; docs/vectors.md says why.
+nothing is unpickled, so a store from elsewhere cannot run code.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,11 +23,18 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 # Bumped whenever a change makes stored vectors or models unreadable or incomparable.
-FORMAT = 1
-DIMS = 256
+FORMAT = 2
+DIMS = 384
+FEATURES = 50_000
+# Fitting reads at most this many texts, an evenly spaced (so deterministic) sample: the
+# space of a 2.6M-paper archive is fitted as fast as a 50k one; the rest are projected.
+FIT_SAMPLE = 50_000
+SMALL = 20
+SVD_ITERATIONS = 2  # randomized SVD power iterations: 4 cost twice the time for no gain
 TOKEN_PATTERN = r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b"
 
 Matrix = npt.NDArray[np.float32]
+_ARRAYS = "vocabulary, idf, components"
 
 
 def paper_text(title: str, abstract: str) -> str:
@@ -42,32 +53,38 @@ class TextModel:
 
     @classmethod
     def fit(cls, texts: Sequence[str], dims: int = DIMS, seed: int = 0) -> TextModel:
+        sample = texts[:: -(-len(texts) // FIT_SAMPLE)] if texts else texts
         tfidf = TfidfVectorizer(
             ngram_range=(1, 2),
-            min_df=min(5, max(1, len(texts) // 1000)),
-            max_df=0.5,
-            max_features=100_000,
+            # A term must recur to be worth a feature, and must not be in half the papers;
+            # a handful of texts (tests, a new store) keeps every term.
+            min_df=2 if len(sample) >= SMALL else 1,
+            max_df=0.5 if len(sample) >= SMALL else 1.0,
+            max_features=FEATURES,
             sublinear_tf=True,
-            stop_words="english",
             strip_accents="unicode",
             token_pattern=TOKEN_PATTERN,
             dtype=np.float32,
         )
-        weights = tfidf.fit_transform(texts)
+        weights = tfidf.fit_transform(sample)
         dims = max(1, min(dims, weights.shape[1] - 1, weights.shape[0] - 1))
-        svd = TruncatedSVD(n_components=dims, random_state=seed).fit(weights)
+        svd = TruncatedSVD(n_components=dims, n_iter=SVD_ITERATIONS, random_state=seed)
+        svd.fit(weights)
         vocabulary = tfidf.get_feature_names_out().tolist()
-        return cls(vocabulary, tfidf.idf_.astype(np.float32), svd.components_.astype(np.float32))
+        # Kept at float16 precision, as stored: a model read back gives identical vectors.
+        components = svd.components_.astype(np.float16).astype(np.float32)
+        return cls(vocabulary, tfidf.idf_.astype(np.float32), components)
 
     def transform(self, texts: Sequence[str]) -> Matrix:
         """Unit vectors (float32, one row per text); a text with no known term is all zeros."""
-        weights = self._weights(texts)
+        weights = self.weights(texts)
         vectors = np.asarray(weights @ self.components.T, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         out: Matrix = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
         return out
 
-    def _weights(self, texts: Sequence[str]) -> sparse.csr_matrix:
+    def weights(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The sparse tf-idf rows (unit length) the vectors are projected from."""
         counts = self._counter.transform(texts).astype(np.float32)
         counts.data = 1.0 + np.log(counts.data)  # sublinear tf
         weighted = counts.multiply(self.idf).tocsr()
@@ -80,7 +97,6 @@ class TextModel:
         return CountVectorizer(
             ngram_range=(1, 2),
             vocabulary={term: i for i, term in enumerate(self.vocabulary)},
-            stop_words="english",
             strip_accents="unicode",
             token_pattern=TOKEN_PATTERN,
         )
@@ -91,15 +107,29 @@ class TextModel:
             out,
             vocabulary=np.array(self.vocabulary, dtype=np.str_),
             idf=self.idf,
-            components=self.components,
+            components=self.components.astype(np.float16),  # half the size, same neighbours
         )
         return out.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> TextModel:
-        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            return cls(
-                arrays["vocabulary"].tolist(),
-                arrays["idf"].astype(np.float32),
-                arrays["components"].astype(np.float32),
-            )
+        """A model written by `to_bytes`; anything else (a pickle, garbage, arrays of the
+        wrong kind) is a ValueError saying so, and nothing in it is run."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+                vocabulary = arrays["vocabulary"]
+                idf = arrays["idf"]
+                components = arrays["components"]
+        except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, AttributeError) as e:
+            raise ValueError(f"not a paperboy text model (.npz of {_ARRAYS}): {e}") from None
+        if (
+            vocabulary.dtype.kind != "U"
+            or idf.dtype.kind != "f"
+            or components.dtype.kind != "f"
+            or vocabulary.ndim != 1
+            or components.ndim != 2
+            or idf.shape != vocabulary.shape
+            or components.shape[1] != len(vocabulary)
+        ):
+            raise ValueError("not a paperboy text model: arrays of the wrong kind or shape")
+        return cls(vocabulary.tolist(), idf.astype(np.float32), components.astype(np.float32))
