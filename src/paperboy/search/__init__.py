@@ -51,6 +51,8 @@ __all__ = [
     "choose_mode",
     "lookup",
     "mark_spans",
+    "mode_named",
+    "needs_index",
     "parse",
     "search",
     "split_marks",
@@ -114,6 +116,17 @@ def choose_mode(
     if not indexed:
         return "keyword", NO_INDEX
     return wanted, None
+
+
+def mode_named(name: str | None) -> Mode | None:
+    """The mode called `name` ('keyword', 'semantic', 'hybrid'); None for none or another."""
+    return next((m for m in MODES if m == name), None)
+
+
+def needs_index(text: str, mode: Mode | None) -> bool:
+    """Whether searching `text` in `mode` would read the vector index (so a caller that
+    loads it on demand, the command line, need not for field queries)."""
+    return choose_mode(parse(text), mode, True)[0] != "keyword"
 
 
 def lookup(store: SQLiteStore, text: str) -> SearchResult | None:
