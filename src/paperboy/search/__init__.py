@@ -49,6 +49,7 @@ __all__ = [
     "ParsedQuery",
     "SearchResult",
     "choose_mode",
+    "lead",
     "lookup",
     "mark_spans",
     "mode_named",
