@@ -67,7 +67,7 @@ def summary(result: SearchResult) -> str:
         return "best by words and meaning together first (hybrid)"
     more = "more than " if result.total_is_capped else ""
     papers = "paper matches" if result.total == 1 else "papers match"
-    return f"{more}{result.total:,} {papers} (keyword)"
+    return f"{more}{result.total:,} {papers}"
 
 
 def _hit_text(n: int, hit: Hit) -> str:
