@@ -60,7 +60,7 @@ def result_text(result: SearchResult) -> str:
 
 
 def summary(result: SearchResult) -> str:
-    """How many papers, and how they were ranked: '1,234 papers match (keyword)'."""
+    """How many papers match (keyword mode), or how the others ranked theirs."""
     if result.mode == "semantic":
         return "nearest in meaning first (semantic)"
     if result.mode == "hybrid":
