@@ -49,12 +49,26 @@ def base_store(workdir: Path) -> Path:
 def indexed(workdir: Path, base: Path, papers: int) -> Path:
     db = scaled_store(workdir, base, papers)
     with open_store(db) as s:
+        _seed_space(s, base)
         started = time.perf_counter()
         report = index(s)  # projects the papers the copied 2021 index lacks
         if report.added:
             took = time.perf_counter() - started
             print(f"projected {report.added:,} papers in {took:.0f} s", file=sys.stderr)
     return db
+
+
+def _seed_space(s: SQLiteStore, base: Path) -> None:
+    """Give a corpus made elsewhere (without the base's vector tables) the base's fitted
+    space, so that `index` projects its papers instead of fitting on all of them."""
+    if s.vectors.active() is not None:
+        return
+    with open_store(base) as b:
+        space = b.vectors.active()
+    assert space is not None
+    with s.transaction():
+        seeded = s.vectors.create(space.format, space.dims, space.fitted_on, space.model)
+        s.vectors.activate(seeded)
 
 
 def bench_modes(

@@ -10,17 +10,19 @@ wants that paper, and fusion alone could put a paper with better ranks on both s
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from paperboy.search.keyword import hits_of
 from paperboy.search.query import ParsedQuery
 from paperboy.search.results import COUNT_CAP, SearchResult
-from paperboy.search.semantic import neighbours, vector_of
+from paperboy.search.semantic import first_depth, neighbours, vector_of
 from paperboy.store import SQLiteStore, fts
 from paperboy.vectors.fusion import rrf
 from paperboy.vectors.neighbours import VectorIndex
 
 DEPTH = 200  # papers read from each side: fusion beyond them changes no first page
 EXACT_AMONG = 10
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperboy-vectors")
 _WORD = re.compile(r"\w+")
 
 
@@ -28,9 +30,17 @@ def run(
     store: SQLiteStore, index: VectorIndex, query: ParsedQuery, limit: int, offset: int
 ) -> SearchResult:
     depth = max(DEPTH, offset + limit + 1)
-    ranked, total = fts.search(store, query.match, query.filters, depth)
     vector = vector_of(index, query)
-    near, more = ([], False) if vector is None else neighbours(store, index, query, vector, depth)
+    # The vector side's first read is numpy alone, which lets go of the GIL: it runs on
+    # another core while SQLite ranks the keyword side.
+    first = None
+    if vector is not None:
+        first = _POOL.submit(index.nearest, vector, first_depth(query, depth))
+    ranked, total = fts.search(store, query.match, query.filters, depth)
+    near: list[tuple[int, float]] = []
+    more = False
+    if vector is not None and first is not None:
+        near, more = neighbours(store, index, query, vector, depth, first.result())
     keyword = [r.rowid for r in ranked]
     fused = _exact_titles_first(store, rrf([keyword, [r for r, _ in near]]), ranked, query.text)
     if not fused:

@@ -8,6 +8,8 @@ archive costs about fifty times the page, never a pass over every match.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from paperboy.search.keyword import hits_of
@@ -30,18 +32,34 @@ def vector_of(index: VectorIndex, query: ParsedQuery) -> Matrix | None:
     return vector if np.any(vector) else None
 
 
+def first_depth(query: ParsedQuery, want: int) -> int:
+    """How many neighbours `neighbours` reads first for `want` papers."""
+    return want + 1 if unfiltered(query) else FIRST_DEPTH * want
+
+
+def unfiltered(query: ParsedQuery) -> bool:
+    return query.filters.empty and query.constraint is None and query.excluded is None
+
+
 def neighbours(
-    store: SQLiteStore, index: VectorIndex, query: ParsedQuery, vector: Matrix, want: int
+    store: SQLiteStore,
+    index: VectorIndex,
+    query: ParsedQuery,
+    vector: Matrix,
+    want: int,
+    first: Sequence[tuple[int, float]] | None = None,
 ) -> tuple[list[tuple[int, float]], bool]:
     """The `want` papers nearest `vector` that pass the query's filters, as (rowid,
-    cosine) best first, and whether more would qualify."""
+    cosine) best first, and whether more would qualify. `first`, when given, is what
+    `index.nearest(vector, first_depth(query, want))` returns (computed meanwhile by the
+    caller, see `hybrid`)."""
     if want <= 0:
         return [], False
-    unfiltered = query.filters.empty and query.constraint is None and query.excluded is None
-    depth = want + 1 if unfiltered else FIRST_DEPTH * want
+    depth = first_depth(query, want)
     while True:
-        near = index.nearest(vector, min(depth, len(index)))
-        if unfiltered:
+        near = list(first) if first is not None else index.nearest(vector, min(depth, len(index)))
+        first = None
+        if unfiltered(query):
             kept = near
         else:
             ok = fts.allowed(
