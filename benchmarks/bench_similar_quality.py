@@ -46,7 +46,8 @@ from sklearn.preprocessing import normalize
 
 from paperboy.importer import iter_files, read_digests
 from paperboy.record import Paper
-from paperboy.search import STOPWORDS, search
+from paperboy.search import search
+from paperboy.search.query import STOPWORDS
 from paperboy.store import SQLiteStore, fts
 from paperboy.store.fts import Filters
 from paperboy.vectors.fusion import rrf

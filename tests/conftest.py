@@ -35,3 +35,18 @@ def seeds() -> Path:
 @pytest.fixture(scope="session")
 def protocol() -> Path:
     return shared_path("arxiv-protocol")
+
+
+@pytest.fixture(scope="session")
+def indexed_2021(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Path:
+    """A store of the 2021 data with its vector index built (`paperboy index`), shared by
+    the tests of search by meaning and similar papers: building it takes tens of seconds."""
+    from paperboy.importer import import_paths
+    from paperboy.store import open_store
+    from paperboy.vectors.build import index
+
+    db = tmp_path_factory.mktemp("indexed") / "indexed-2021.sqlite3"
+    with open_store(db) as store:
+        import_paths(store, [data_2021])
+        index(store)
+    return db

@@ -584,6 +584,12 @@ def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
 # ---------------------------------------------------------------- reading: search, web, site
 
 
+class SearchMode(StrEnum):
+    keyword = "keyword"
+    semantic = "semantic"
+    hybrid = "hybrid"
+
+
 class QueryCommand(typer.core.TyperCommand):
     """A command whose free-text argument takes every word that is not one of its options,
     wherever it stands: `paperboy search gan -survey --limit 5` searches for "gan -survey"
@@ -621,10 +627,19 @@ def search_(
     to: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
     category: OptionalCategoryOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    mode: Annotated[
+        SearchMode | None,
+        typer.Option(
+            help="keyword (BM25), semantic (by meaning) or hybrid (both); "
+            "default: hybrid for plain words, keyword for field queries",
+            show_default=False,
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     db: DbOpt = None,
 ) -> None:
-    """Full-text search of the store, best match first (BM25, title weighted).
+    """Search the store, best match first: by keyword (BM25, title weighted), by meaning
+    (the vector index of `paperboy index`), or both fused (hybrid).
 
     A paper's id or URL in any form (2103.15358v2, arXiv:2103.15358, an arxiv.org abs or pdf
     link, cs/0112017) prints that paper, all its fields and versions.
@@ -636,12 +651,25 @@ def search_(
 
     text = " ".join(query)
     start, end = parse_range(from_, to)
+    wanted = search.mode_named(mode.value if mode else None)
     with store(db) as s:
         found = search.lookup(s, text)  # a paper by its id or link: that paper
         if found is not None and not found.hits:
             raise fail(f"{text.strip()} is not in the store {db_path(db)}")
+        index = None
+        if found is None and search.needs_index(text, wanted):
+            from paperboy.vectors import neighbours
+
+            index = neighbours.load(s)
         result = found or search.search(
-            s, text, category=category, start=start, end=end, limit=limit
+            s,
+            text,
+            category=category,
+            start=start,
+            end=end,
+            limit=limit,
+            mode=wanted,
+            index=index,
         )
         if json_:
             typer.echo(json.dumps(terminal.result_json(s, result), ensure_ascii=False, indent=1))

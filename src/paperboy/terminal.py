@@ -40,8 +40,9 @@ def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
         )
     return {
         "query": result.query.text,
+        "mode": result.mode,
         "match": result.query.match,
-        "notes": list(result.query.notes),
+        "notes": list(result.all_notes),
         "message": result.message,
         "total": result.total,
         "total_capped": result.total_is_capped,
@@ -99,15 +100,24 @@ def _lead(abstract: str, words: int = 40) -> str:
 
 def result_text(result: SearchResult) -> str:
     """The result for a terminal: numbered hits, matched terms highlighted."""
-    out = [typer.style(f"note: {note}", fg="yellow") for note in result.query.notes]
+    out = [typer.style(f"note: {note}", fg="yellow") for note in result.all_notes]
     if result.message:
         return "\n".join([*out, result.message])
-    more = "more than " if result.total_is_capped else ""
-    papers = "paper matches" if result.total == 1 else "papers match"
-    out.append(typer.style(f"{more}{result.total:,} {papers}", dim=True))
+    out.append(typer.style(summary(result), dim=True))
     for n, hit in enumerate(result.hits, start=result.offset + 1):
         out += ["", _hit_text(n, hit)]
     return "\n".join(out)
+
+
+def summary(result: SearchResult) -> str:
+    """How many papers match (keyword mode), or how the others ranked theirs."""
+    if result.mode == "semantic":
+        return "nearest in meaning first (semantic)"
+    if result.mode == "hybrid":
+        return "best by words and meaning together first (hybrid)"
+    more = "more than " if result.total_is_capped else ""
+    papers = "paper matches" if result.total == 1 else "papers match"
+    return f"{more}{result.total:,} {papers}"
 
 
 def _hit_text(n: int, hit: Hit, note: str = "") -> str:

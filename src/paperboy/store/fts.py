@@ -7,6 +7,7 @@ syntax itself and binds every value as a parameter.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -124,6 +125,36 @@ def count(store: SQLiteStore, match: str | None, filters: Filters, cap: int) -> 
         sql = f"SELECT 1 FROM papers_fts f WHERE papers_fts MATCH ? AND {where} LIMIT ?"
     row = store.conn.execute(f"SELECT count(*) FROM ({sql})", [*args, cap]).fetchone()
     return int(row[0])
+
+
+def allowed(
+    store: SQLiteStore,
+    rowids: Sequence[int],
+    filters: Filters,
+    must: str | None = None,
+    must_not: str | None = None,
+) -> set[int]:
+    """Which of `rowids` pass the filters, match `must` and do not match `must_not` (FTS5
+    expressions): how search by meaning applies a query's filters to vector neighbours.
+    Each paper is checked by rowid, so the cost follows len(rowids), not the matches."""
+    if not rowids:
+        return set()
+    if filters.empty and must is None and must_not is None:
+        return set(rowids)
+    where, args = _filter_sql(filters, "j.value")
+    if must is not None:
+        where += f" AND {_MATCHES}"
+        args.append(must)
+    if must_not is not None:
+        where += f" AND NOT {_MATCHES}"
+        args.append(must_not)
+    rows = store.conn.execute(
+        f"SELECT j.value FROM json_each(?) j WHERE {where}", [json.dumps(list(rowids)), *args]
+    )
+    return {int(r) for (r,) in rows}
+
+
+_MATCHES = "EXISTS (SELECT 1 FROM papers_fts m WHERE papers_fts MATCH ? AND m.rowid = j.value)"
 
 
 def marked(store: SQLiteStore, match: str, rowids: Sequence[int]) -> dict[int, Marked]:

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -19,6 +19,9 @@ from paperboy.store import SQLiteStore
 from paperboy.web.cache import PageCache, etag, matches
 from paperboy.web.rendering import HEADERS
 from paperboy.web.urls import page_path
+
+if TYPE_CHECKING:
+    from paperboy.vectors.neighbours import VectorIndex
 
 # Each server thread has its own connection: a small SQLite page cache each keeps the
 # process's memory bounded (the store's default suits bulk imports).
@@ -34,6 +37,12 @@ class Reader:
         self.local = threading.local()
         self.cache = PageCache(cache_mb * 1024 * 1024)
         self._category = category
+        # The vector index, shared by every thread: loaded on first use and again when the
+        # store changed (`paperboy index` in another process), see `vector_index`.
+        self._index: VectorIndex | None = None
+        self._index_key: tuple[int, int] | None = None
+        self._index_stale = True
+        self._index_lock = threading.Lock()
 
     @property
     def store(self) -> SQLiteStore:
@@ -48,7 +57,28 @@ class Reader:
         version = self.store.data_version()
         if getattr(self.local, "version", version) != version:
             self.cache.clear()
+            self._index_stale = True
         self.local.version = version
+
+    def vector_index(self) -> VectorIndex | None:
+        """The store's vector index (None before `paperboy index`), reloaded only when the
+        active space or its number of vectors changed since it was loaded."""
+        if not self._index_stale:
+            return self._index
+        with self._index_lock:
+            if self._index_stale:
+                self._index_stale = False
+                key = self._space_key()
+                if key != self._index_key:
+                    from paperboy.vectors import neighbours
+
+                    self._index = neighbours.load(self.store) if key else None
+                    self._index_key = key
+        return self._index
+
+    def _space_key(self) -> tuple[int, int] | None:
+        space = self.store.vectors.active()
+        return None if space is None else (space.id, self.store.vectors.count(space.id))
 
     def page(self, request: Request, build: Callable[[], Response]) -> Response:
         """A rendered page, with an ETag (a hash of its body) that a matching If-None-Match

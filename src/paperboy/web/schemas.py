@@ -4,13 +4,16 @@ result) into them."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from paperboy.record import Paper, Version
-from paperboy.search import SearchResult, mark_spans
+from paperboy.search import SearchResult, lead, mark_spans
 from paperboy.web.rendering import paper_links
+
+if TYPE_CHECKING:
+    from paperboy.similar import SimilarHit
 
 
 class VersionOut(BaseModel):
@@ -87,6 +90,7 @@ class HitOut(BaseModel):
 
 class SearchOut(BaseModel):
     query: str
+    mode: Literal["keyword", "semantic", "hybrid", "similar"]
     match: str | None
     notes: list[str]
     message: str | None
@@ -168,12 +172,38 @@ def search_out(result: SearchResult) -> SearchOut:
         )
     return SearchOut(
         query=result.query.text,
+        mode=result.mode,
         match=result.query.match,
-        notes=list(result.query.notes),
+        notes=list(result.all_notes),
         message=result.message,
         total=result.total,
         total_capped=result.total_is_capped,
         offset=result.offset,
         limit=result.limit,
         hits=hits,
+    )
+
+
+def similar_out(paper: Paper, hits: list[SimilarHit], limit: int, message: str | None) -> SearchOut:
+    """A paper's similar papers in the shape of a search result (mode 'similar')."""
+    return SearchOut(
+        query=paper.arxiv_id,
+        mode="similar",
+        match=None,
+        notes=[],
+        message=message,
+        total=len(hits),
+        total_capped=False,
+        offset=0,
+        limit=limit,
+        hits=[
+            HitOut(
+                paper=paper_out(h.paper),
+                score=h.score,
+                title_marks=[],
+                snippet=lead(h.paper.abstract),
+                snippet_marks=[],
+            )
+            for h in hits
+        ],
     )

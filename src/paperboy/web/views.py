@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -16,6 +17,14 @@ from paperboy.store import SQLiteStore
 from paperboy.web.charts import month_plot, year_heatmap
 from paperboy.web.rendering import Link, paper_links
 from paperboy.web.urls import Urls
+
+if TYPE_CHECKING:
+    from paperboy.similar import SimilarHit
+    from paperboy.vectors.neighbours import VectorIndex
+
+SIMILAR = 10  # papers in a paper page's "Similar papers"
+NO_INDEX = "No vector index yet: run `paperboy index` to see papers similar to this one."
+NO_VECTOR = "This paper has no vector yet: run `paperboy index` to place it among the others."
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +88,31 @@ def _adjacent_listing_days(
 
 
 @dataclass(frozen=True, slots=True)
+class SimilarSection:
+    hits: list[SimilarHit]
+    missing: str | None = None  # why there are none to show
+
+
+def similar_section(
+    store: SQLiteStore, index: VectorIndex | None, paper: Paper, limit: int = SIMILAR
+) -> SimilarSection:
+    """A paper's nearest papers in the vector space, or why there are none."""
+    if index is None:
+        return SimilarSection([], NO_INDEX)
+    from paperboy.similar import similar
+
+    hits = similar(store, index, paper, limit)
+    return SimilarSection(hits, None if hits else NO_VECTOR)
+
+
+@dataclass(frozen=True, slots=True)
 class PaperPage:
     paper: Paper
     versions: list[Version]
     links: list[Link]
     day_category: str  # whose day pages list it: the primary one, or one a static site holds
     listing_days: tuple[date, date] | None  # listing pages that exist (None: every day)
+    similar: SimilarSection | None = None
 
     def has_listing(self, day: date) -> bool:
         span = self.listing_days
@@ -96,7 +124,9 @@ def paper_page(
     arxiv_id: str,
     day_category: str | None = None,
     listing_days: tuple[date, date] | None = None,
+    index: VectorIndex | None = None,
 ) -> PaperPage | None:
+    """The paper's page, with its similar papers from `index` (None: none yet)."""
     paper = store.get(arxiv_id)
     if paper is None:
         return None
@@ -106,6 +136,7 @@ def paper_page(
         paper_links(paper),
         day_category or paper.primary_category,
         listing_days,
+        similar_section(store, index, paper),
     )
 
 

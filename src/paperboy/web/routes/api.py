@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from paperboy.search import MAX_LIMIT, lookup, search
+from paperboy.search import MAX_LIMIT, Mode, lookup, search
 from paperboy.web import schemas
 from paperboy.web.params import check_category, check_year, parse_day
 from paperboy.web.reader import ReaderDep
-from paperboy.web.views import day_page
+from paperboy.web.views import SIMILAR, day_page, similar_section
 
 router = APIRouter(prefix="/api", tags=["api"])
 PER_PAGE = 20
@@ -20,6 +20,22 @@ PER_PAGE = 20
 @router.get("/categories", summary="Categories and their paper counts")
 def categories(reader: ReaderDep) -> list[schemas.CategoryOut]:
     return [schemas.CategoryOut(category=c, papers=n) for c, n in reader.categories()]
+
+
+# Before the paper's own route: its `path` id would take the '/similar' too.
+@router.get("/papers/{arxiv_id:path}/similar", summary="A paper's similar papers")
+def similar_papers(
+    reader: ReaderDep,
+    arxiv_id: str,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = SIMILAR,
+) -> schemas.SearchOut:
+    """The papers nearest this one in the vector space (`paperboy index`), best first, in
+    the shape of a search: each hit's `score` is the cosine similarity (higher is closer)."""
+    found = reader.paper(arxiv_id)
+    if found is None:
+        raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
+    section = similar_section(reader.store, reader.vector_index(), found, limit)
+    return schemas.similar_out(found, section.hits, limit, section.missing)
 
 
 @router.get("/papers/{arxiv_id:path}", summary="One paper, every field")
@@ -71,7 +87,7 @@ def listing(reader: ReaderDep, category: str, day: str) -> schemas.ListingOut:
     )
 
 
-@router.get("/search", summary="Full-text search, ranked by BM25")
+@router.get("/search", summary="Search by keyword (BM25), by meaning, or both")
 def search_papers(
     reader: ReaderDep,
     q: str = "",
@@ -81,8 +97,13 @@ def search_papers(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = PER_PAGE,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Literal["relevance", "newest"] = "relevance",
+    mode: Mode | None = None,
 ) -> schemas.SearchOut:
-    """Full-text search; a query that is a paper's id or arXiv URL returns that paper."""
+    """Search; a query that is a paper's id or arXiv URL returns that paper. `mode`:
+    keyword (BM25), semantic (vector neighbours) or hybrid (both, fused by reciprocal
+    rank); by default hybrid for plain words, keyword for field queries. The answer's
+    `mode` says which ran; `hits[].score` is higher-is-better in every mode (keyword:
+    -bm25, semantic: cosine, hybrid: the fused score)."""
     found = lookup(reader.store, q)
     if found is not None:
         return schemas.search_out(found)
@@ -95,6 +116,8 @@ def search_papers(
         limit=limit,
         offset=offset,
         order=sort,
+        mode=mode,
+        index=reader.vector_index(),
     )
     return schemas.search_out(result)
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paperboy.ids import parse_ref
-from paperboy.search import lookup, search
+from paperboy.search import lookup, mode_named, search
 from paperboy.web import views
 from paperboy.web.params import check_category, lenient_day, lenient_int, parse_day
 from paperboy.web.reader import Reader, ReaderDep
@@ -58,13 +58,14 @@ def search_page(
     start: Annotated[str, Query(alias="from")] = "",
     end: Annotated[str, Query(alias="to")] = "",
     sort: str = "relevance",
+    mode: str = "",
     page: str = "1",
 ) -> Response:
     found = reader.paper(q)
     if found is not None:
         # A pasted id or arXiv URL goes straight to the paper (any version: its page).
         return RedirectResponse("/" + page_path("paper", arxiv_id=found.arxiv_id), status_code=302)
-    form = {"q": q, "category": category, "from": start, "to": end, "sort": sort}
+    form = {"q": q, "category": category, "from": start, "to": end, "sort": sort, "mode": mode}
     return reader.page(request, lambda: _search(reader, pages, form, page))
 
 
@@ -74,6 +75,9 @@ def _search(reader: Reader, pages: Renderer, form: dict[str, str], page: str) ->
     number = lenient_int(page, 1, 1, 500)
     order: Literal["relevance", "newest"] = "newest" if form["sort"] == "newest" else "relevance"
     q = form["q"]
+    mode = mode_named(form["mode"])
+    if form["mode"] and mode is None:
+        notes.append(f"Mode {form['mode'][:40]!r} is not keyword, semantic or hybrid; ignored.")
     result = lookup(reader.store, q) or search(
         reader.store,
         q,
@@ -83,6 +87,8 @@ def _search(reader: Reader, pages: Renderer, form: dict[str, str], page: str) ->
         limit=PER_PAGE,
         offset=(number - 1) * PER_PAGE,
         order=order,
+        mode=mode,
+        index=reader.vector_index(),
     )
     return pages.html(
         "search.html",
@@ -92,7 +98,7 @@ def _search(reader: Reader, pages: Renderer, form: dict[str, str], page: str) ->
         form=form,
         result=result,
         page=number,
-        notes=notes + list(result.query.notes),
+        notes=notes + list(result.all_notes),
         searchable=[c for c, _ in reader.categories()[:40]],
     )
 
@@ -108,7 +114,7 @@ def paper(reader: ReaderDep, pages: RendererDep, request: Request, arxiv_id: str
 
 
 def _paper(reader: Reader, pages: Renderer, arxiv_id: str) -> Response:
-    page = views.paper_page(reader.store, arxiv_id)
+    page = views.paper_page(reader.store, arxiv_id, index=reader.vector_index())
     if page is None:
         raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
     primary = page.paper.primary_category

@@ -1,4 +1,4 @@
-"""Full-text search: what a person types -> a safe FTS5 query and filters -> ranked hits.
+"""The query language: what a person types -> a safe FTS5 expression and filters.
 
 The query language is arXiv's, forgiving: bare words (all must match), "quoted phrases",
 prefixes (`segment*`), exclusions (`-word`, `NOT word`, `ANDNOT word`), `OR`, `AND`,
@@ -11,23 +11,16 @@ understood is dropped with a note. Any string gives results or a message, never 
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from paperboy.ids import parse_ref
-from paperboy.record import Paper
-from paperboy.store import SQLiteStore, fts
-from paperboy.store.fts import MARK_END, MARK_START, Filters, Order
+from paperboy.store.fts import Filters
 
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 32  # nested parentheses a query may use
 MAX_TERMS = 32
-MAX_LIMIT = 200
-MAX_OFFSET = 10_000
-COUNT_CAP = fts.CANDIDATES
 
 FIELDS: dict[str, str | None] = {
     "ti": "title",
@@ -140,6 +133,12 @@ class ParsedQuery:
     match: str | None
     filters: Filters
     notes: tuple[str, ...] = ()
+    # For search by meaning (see `meaning`): whether the query uses the query language
+    # beyond bare words and -exclusions, its free words, and the rest as FTS5 expressions.
+    syntax: bool = False
+    words: str = ""
+    constraint: str | None = None  # field terms the free words leave, to match as well
+    excluded: str | None = None  # the top level's words to leave out
 
     @property
     def empty(self) -> bool:
@@ -377,126 +376,63 @@ def parse(
     cleaned, notes = _clean(text)
     parser = _Parser(list(_lex(cleaned)), notes)
     compiler = _Compiler(notes)
-    match = compiler.compile(parser.parse()) if parser.toks else None
+    tree = parser.parse() if parser.toks else None
+    match = compiler.compile(tree) if tree is not None else None
     groups = list(compiler.groups)
     if category:
         groups.append((category,))
     filters = Filters(tuple(groups), tuple(compiler.excluded), start, end)
-    return ParsedQuery(cleaned, match, filters, tuple(notes))
+    if tree is None:
+        return ParsedQuery(cleaned, match, filters, tuple(notes))
+    words, constraint, excluded = meaning(tree)
+    syntax = any(_is_syntax(t) for t in parser.toks)
+    return ParsedQuery(cleaned, match, filters, tuple(notes), syntax, words, constraint, excluded)
 
 
-# ---------------------------------------------------------------- searching
+def _is_syntax(tok: _Tok) -> bool:
+    """Anything but a bare word or a -word: a field, phrase, prefix, operator, parenthesis."""
+    if tok.kind != "term":
+        return True
+    return bool(tok.column or tok.category or tok.quoted or tok.prefix)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    paper: Paper
-    score: float  # bm25: lower is better; 0.0 when browsing without words
-    title: str  # with MARK_START/MARK_END around matched terms
-    snippet: str  # a passage of the abstract, marked the same way
+def meaning(tree: Node) -> tuple[str, str | None, str | None]:
+    """A query as search by meaning reads it: its free words (terms in no field, outside
+    exclusions) to turn into a vector, and what must match besides, as FTS5 expressions:
+    the field terms (`au:he`) and the top level's words to leave out (`-survey`)."""
+    words = " ".join(_free_words(tree))
+    exclude = tree.exclude if isinstance(tree, All) else ()
+    kept = All(tree.include) if isinstance(tree, All) else tree
+    rest = _strip_free(kept)
+    constraint = _Compiler([]).compile(rest) if rest is not None else None
+    terms = tuple(n for n in exclude if not isinstance(n, Category))
+    excluded = _Compiler([]).compile(Any_(terms)) if terms else None
+    return words, constraint, excluded
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: ParsedQuery
-    hits: list[Hit]
-    total: int  # at most COUNT_CAP
-    offset: int
-    limit: int
-    message: str | None = None  # set when there is nothing to show and a reason to say why
-
-    @property
-    def total_is_capped(self) -> bool:
-        return self.total >= COUNT_CAP
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.hits) < min(self.total, MAX_OFFSET + self.limit)
+def _free_words(node: Node) -> Iterator[str]:
+    if isinstance(node, Term):
+        if node.column is None:
+            yield node.text
+    elif isinstance(node, All):
+        for part in node.include:
+            yield from _free_words(part)
+    elif isinstance(node, Any_):
+        for part in node.parts:
+            yield from _free_words(part)
 
 
-NOTHING_TO_SEARCH = (
-    'Nothing to search for: type words, a "phrase", or a filter such as ti:, au:, abs: or cat:.'
-)
-
-
-def search(
-    store: SQLiteStore,
-    text: str,
-    *,
-    category: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = 20,
-    offset: int = 0,
-    order: Order = "relevance",
-) -> SearchResult:
-    """Papers matching `text`, best first (or newest first), one page at a time."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, min(offset, MAX_OFFSET))
-    query = parse(text, category, start, end)
-    if query.empty:
-        return SearchResult(query, [], 0, offset, limit, NOTHING_TO_SEARCH)
-    try:
-        return _run(store, query, limit, offset, order)
-    except sqlite3.OperationalError as e:  # a safety net: the compiler should prevent it
-        return SearchResult(query, [], 0, offset, limit, f"This query could not be run ({e}).")
-
-
-def lookup(store: SQLiteStore, text: str) -> SearchResult | None:
-    """When `text` is a reference to one paper (an id or arXiv URL in any form people paste,
-    see `ids.parse_ref`), that paper as the one hit, or no hit and a message when the store
-    lacks it; None when `text` is a query to search for."""
-    ref = parse_ref(text)
-    if ref is None:
+def _strip_free(node: Node) -> Node | None:
+    """`node` with its free words taken as true: None when nothing else is left."""
+    if isinstance(node, Term):
+        return node if node.column is not None else None
+    if isinstance(node, Category):
+        return None  # already a filter
+    if isinstance(node, Any_):
+        parts = [_strip_free(p) for p in node.parts]
+        kept = [p for p in parts if p is not None]
+        return None if len(kept) < len(parts) else Any_(tuple(kept))
+    include = [p for p in (_strip_free(n) for n in node.include) if p is not None]
+    if not include:
         return None
-    query = ParsedQuery(text, None, Filters())
-    paper = store.get(ref.arxiv_id)
-    if paper is None:
-        return SearchResult(query, [], 0, 0, 1, f"{ref.arxiv_id} is not in the store.")
-    return SearchResult(query, [Hit(paper, 0.0, paper.title, _lead(paper.abstract))], 1, 0, 1)
-
-
-def _run(
-    store: SQLiteStore, query: ParsedQuery, limit: int, offset: int, order: Order
-) -> SearchResult:
-    ranked, total = fts.search(store, query.match, query.filters, limit, offset, order)
-    if total is None:
-        total = fts.count(store, query.match, query.filters, COUNT_CAP)
-    marks = fts.marked(store, query.match, [r.rowid for r in ranked]) if query.match else {}
-    papers = {p.arxiv_id: p for p in store.papers(ids=[r.arxiv_id for r in ranked])}
-    hits = []
-    for r in ranked:
-        paper = papers[r.arxiv_id]
-        mark = marks.get(r.rowid)
-        title = mark.title if mark else paper.title
-        snippet = mark.snippet if mark else _lead(paper.abstract)
-        hits.append(Hit(paper, r.score, title, snippet))
-    message = None if hits else "No more papers match." if offset else "No papers match this query."
-    return SearchResult(query, hits, total, offset, limit, message)
-
-
-def _lead(abstract: str, words: int = fts.SNIPPET_TOKENS) -> str:
-    parts = abstract.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
-
-
-def split_marks(text: str) -> list[tuple[str, bool]]:
-    """'a \\ue000b\\ue001 c' -> [('a ', False), ('b', True), (' c', False)]."""
-    out: list[tuple[str, bool]] = []
-    for i, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", text)):
-        if piece:
-            out.append((piece, i % 2 == 1))
-    return out
-
-
-def mark_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """Marked text -> (plain text, [(start, end)] of the matched terms)."""
-    plain: list[str] = []
-    spans: list[tuple[int, int]] = []
-    at = 0
-    for piece, matched in split_marks(text):
-        if matched:
-            spans.append((at, at + len(piece)))
-        plain.append(piece)
-        at += len(piece)
-    return "".join(plain), spans
+    return All(tuple(include), node.exclude)

@@ -1,0 +1,193 @@
+"""Search by meaning over the 2021 data (issue 11, item 3): the keyword, semantic and
+hybrid modes, the default between them, and any text a person types in each."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_search import HOSTILE, SYNTAX
+from typer.testing import CliRunner
+
+from paperboy.cli import app
+from paperboy.search import MODES, Mode, SearchResult, search
+from paperboy.store import SQLiteStore, open_store
+from paperboy.vectors import neighbours
+from paperboy.vectors.neighbours import VectorIndex
+
+# A paper and its journal follow-up, with abstracts that open word for word alike
+# (read in the data): the CVPR 2021 paper and its extended version.
+CHM = "2103.16831"  # Convolutional Hough Matching Networks
+CHM_FOLLOW_UP = "2109.05221"  # ... for Robust and Efficient Visual Correspondence
+# The same work said in other words: "pairs", "trainable" and "layer" are in neither title
+# and keyword search (every word must match) finds neither paper.
+CHM_PARAPHRASE = "geometric matching of image pairs with a trainable hough transform layer"
+ZSL = ("2112.01683", "2112.08643")  # TransZero and TransZero++, the same authors' follow-up
+ZSL_PARAPHRASE = "recognising unseen classes by locating attributes with a transformer"
+
+
+@pytest.fixture(scope="module")
+def store(indexed_2021: Path) -> Iterator[SQLiteStore]:
+    with open_store(indexed_2021) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def index(store: SQLiteStore) -> VectorIndex:
+    loaded = neighbours.load(store)
+    assert loaded is not None and len(loaded) == store.count()
+    return loaded
+
+
+def ids(result: SearchResult) -> list[str]:
+    return [h.paper.arxiv_id for h in result.hits]
+
+
+def test_plain_words_default_to_hybrid_and_field_queries_to_keyword(
+    store: SQLiteStore, index: VectorIndex
+) -> None:
+    assert search(store, "faster nerf training", index=index).mode == "hybrid"
+    assert search(store, "diffusion -survey", index=index).mode == "hybrid"
+    for query in ("au:he", "ti:nerf", '"neural radiance"', "nerf OR gan", "segment*", "cat:cs.RO"):
+        assert search(store, query, index=index).mode == "keyword", query
+
+
+def test_without_an_index_every_mode_is_keyword_and_says_why(store: SQLiteStore) -> None:
+    for mode in (None, "semantic", "hybrid"):
+        result = search(store, "faster nerf training", mode=mode)
+        assert result.mode == "keyword"
+        assert any("paperboy index" in n for n in result.all_notes), mode
+
+
+def test_semantic_finds_a_paper_and_its_follow_up_from_other_words(
+    store: SQLiteStore, index: VectorIndex
+) -> None:
+    assert not search(store, CHM_PARAPHRASE, mode="keyword").hits
+    top = ids(search(store, CHM_PARAPHRASE, mode="semantic", index=index, limit=5))
+    assert {CHM, CHM_FOLLOW_UP} <= set(top)
+    top = ids(search(store, CHM_PARAPHRASE, mode="hybrid", index=index, limit=5))
+    assert {CHM, CHM_FOLLOW_UP} <= set(top)
+    # A looser paraphrase: both within the first page (ranks 6 and 16 with tf-idf + SVD).
+    top = ids(search(store, ZSL_PARAPHRASE, mode="semantic", index=index, limit=20))
+    assert set(ZSL) <= set(top)
+
+
+def test_exact_titles_come_first_in_hybrid_mode(store: SQLiteStore, index: VectorIndex) -> None:
+    papers = list(store.papers())
+    for paper in random.Random(11).sample(papers, 60):
+        hit = search(store, paper.title, mode="hybrid", index=index, limit=3).hits[0]
+        # Two papers can share a title: the first has that title, word for word.
+        same = re.findall(r"\w+", hit.paper.title.lower()) == re.findall(
+            r"\w+", paper.title.lower()
+        )
+        assert hit.paper.arxiv_id == paper.arxiv_id or same, paper.title
+
+
+FIELD_QUERIES = [
+    "au:kaiming_he",
+    "ti:transformer cat:cs.RO",
+    '"neural radiance"',
+    "ti:(gan OR diffusion) -survey",
+    "abs:camouflaged",
+    "segment* au:wang",
+]
+
+
+@pytest.mark.parametrize("query", FIELD_QUERIES)
+def test_field_queries_give_the_keyword_results(
+    store: SQLiteStore, index: VectorIndex, query: str
+) -> None:
+    default = search(store, query, index=index, limit=50)
+    keyword = search(store, query, mode="keyword", limit=50)
+    assert default.mode == "keyword" and default.hits
+    assert ids(default) == ids(keyword) and default.total == keyword.total
+
+
+def test_semantic_mode_applies_every_filter(store: SQLiteStore, index: VectorIndex) -> None:
+    start, end = date(2021, 6, 1), date(2021, 9, 30)
+    result = search(
+        store,
+        "robot grasping from camera images -reinforcement",
+        category="cs.RO",
+        start=start,
+        end=end,
+        mode="semantic",
+        index=index,
+        limit=50,
+    )
+    assert len(result.hits) == 50
+    for hit in result.hits:
+        p = hit.paper
+        assert "cs.RO" in p.categories and start <= p.submitted_day <= end, p.arxiv_id
+        assert "reinforcement" not in f"{p.title} {p.abstract} {p.comment}".lower(), p.arxiv_id
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)  # cosine: higher is closer
+    # An excluded category and a field term filter as well.
+    result = search(
+        store, "cat:cs.CV -cat:cs.LG au:wang image denoising", mode="semantic", index=index
+    )
+    assert result.mode == "semantic" and result.hits
+    for hit in result.hits:
+        assert "cs.CV" in hit.paper.categories and "cs.LG" not in hit.paper.categories
+        assert any("wang" in a.lower() for a in hit.paper.authors)
+
+
+def test_scores_fall_down_the_page_in_every_mode(store: SQLiteStore, index: VectorIndex) -> None:
+    for mode in MODES:
+        result = search(store, "video object segmentation", mode=mode, index=index, limit=30)
+        scores = [h.score for h in result.hits]
+        assert result.mode == mode and len(scores) == 30
+        assert scores == sorted(scores, reverse=True), mode
+
+
+def test_pages_of_semantic_results_follow_on(store: SQLiteStore, index: VectorIndex) -> None:
+    first = search(store, "monocular depth", mode="semantic", index=index, limit=10)
+    second = search(store, "monocular depth", mode="semantic", index=index, limit=10, offset=10)
+    both = search(store, "monocular depth", mode="semantic", index=index, limit=20)
+    assert first.has_next and ids(first) + ids(second) == ids(both)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_gives_results_or_a_message_in_every_mode(
+    store: SQLiteStore, index: VectorIndex, query: str, mode: Mode
+) -> None:
+    result = search(store, query, mode=mode, index=index)
+    assert result.hits or result.message
+    assert not (result.message or "").startswith("This query could not be run")
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(MODES), st.lists(SYNTAX, max_size=16).map("".join) | st.text(max_size=80))
+def test_no_text_raises_in_any_mode(
+    store: SQLiteStore, index: VectorIndex, mode: Mode, query: str
+) -> None:
+    result = search(store, query, mode=mode, index=index, limit=3)
+    assert result.hits or result.message
+    assert not (result.message or "").startswith("This query could not be run")
+
+
+def test_cli_search_modes_print_text_and_json(indexed_2021: Path) -> None:
+    runner = CliRunner()
+    db = str(indexed_2021)
+    out = runner.invoke(app, ["--db", db, "search", CHM_PARAPHRASE, "--mode", "semantic"])
+    assert out.exit_code == 0, out.output
+    assert "semantic" in out.output and CHM in out.output
+    out = runner.invoke(app, ["--db", db, "search", "--json", "au:kaiming_he"])
+    data = json.loads(out.output)
+    assert data["mode"] == "keyword" and data["hits"]
+    out = runner.invoke(app, ["--db", db, "search", "--json", "--mode", "hybrid", "nerf speed"])
+    data = json.loads(out.output)
+    assert data["mode"] == "hybrid" and data["hits"][0]["score"] > data["hits"][-1]["score"]
+    assert {"arxiv_id", "title"} <= set(data["hits"][0]["paper"])
+    bad = runner.invoke(app, ["--db", db, "search", "nerf", "--mode", "fuzzy"])
+    assert bad.exit_code != 0 and "fuzzy" in bad.output
