@@ -61,7 +61,8 @@ def similar_json(
 
     return {
         "query": paper.arxiv_id,
-        "match": "similar",
+        "mode": "similar",
+        "match": None,
         "notes": [],
         "message": None if hits else f"no paper is similar to {paper.arxiv_id}",
         "total": len(hits),

@@ -154,8 +154,9 @@ def test_kill_9_while_writing_vectors_leaves_the_old_index_in_use(
     assert (old, 1, 14868) in spaces and len(spaces) == 2  # the half-written one is inactive
     assert next(n for _, active, n in spaces if not active) < 14868
     # Everything still answers, from the old space.
-    found = paperboy("search", "vision transformer", "--db", str(db), "--limit", "3")
-    assert found.returncode == 0 and "papers match" in found.stdout
+    found = paperboy("search", "vision transformer", "--mode", "semantic", "--db", str(db))
+    assert found.returncode == 0 and "nearest in meaning first" in found.stdout
+    assert "  1. " in found.stdout
     assert similar_json(db, PAPER) == before
     # The next run removes what the killed one left and finds the old space up to date.
     done = paperboy("index", "--db", str(db))
