@@ -1,7 +1,8 @@
 """Ranking a day for a profile: held-out authors over the 2021 data, and ranking speed.
 
     python benchmarks/bench_ranking.py --workdir /tmp/pb-rank            # quality + 2021 speed
-    python benchmarks/bench_ranking.py --workdir /tmp/pb-rank --scaled /work/pb-bench/vectors-192000.sqlite3
+    python benchmarks/bench_ranking.py --workdir /tmp/pb-rank \
+        --scaled /work/pb-bench/vectors-192000.sqlite3   # and ranking speed at 192k papers
 
 Quality: authors with at least MIN_BEFORE papers submitted before CUT and MIN_AFTER after it.
 A profile's library is the author's earlier papers (ids only, added on their submission
@@ -390,7 +391,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         all_cases = cases(c)[:: args.every]
         targets = sum(len(k.targets) for k in all_cases)
         print(
-            f"{len(c.papers):,} papers; cut {CUT}; {len(all_cases)} authors (every {args.every}th) with >= {MIN_BEFORE} "
+            f"{len(c.papers):,} papers; cut {CUT}; {len(all_cases)} authors (every "
+            f"{args.every}th) with >= {MIN_BEFORE} "
             f"papers before and >= {MIN_AFTER} after; {targets} targets in "
             f"{len(c.day_lines)} listings"
         )

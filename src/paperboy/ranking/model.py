@@ -31,6 +31,7 @@ BACKGROUND = 2_000  # archive papers sampled as negatives (and to scale the scor
 NEAREST = 3  # library papers whose mean cosine is a similarity term
 SHRINK = 1.0  # covariance shrinkage toward the identity (x the mean variance)
 HIDDEN_WEIGHT = 50.0  # a "not interested" paper counts as this many background papers
+HIDDEN_PUSH = 2.0  # how far a hidden paper's likeness pushes down, against the library's
 CACHE_SIZE = 256  # fitted profiles kept in memory
 
 Vector = npt.NDArray[np.float32]
@@ -104,9 +105,10 @@ class ProfileModel:
         for term, (mean, sd) in zip(self.terms(vectors, weights, sims), self.scale, strict=True):
             out += (term - mean) / sd
         if len(self.hidden):
-            # A paper closer to a hidden one than to any library paper goes down by the gap.
-            gap = np.max(vectors @ self.hidden.T, axis=1) - np.max(sims, axis=1, initial=-1.0)
-            out -= (np.maximum(gap, 0.0) / self.scale[1][1]).astype(np.float32)
+            # Down by how close the nearest hidden paper is, on the nearest-library scale.
+            mean, sd = self.scale[1]
+            hidden = np.max(vectors @ self.hidden.T, axis=1)
+            out -= (HIDDEN_PUSH * np.maximum(hidden - mean, 0.0) / sd).astype(np.float32)
         return out
 
 

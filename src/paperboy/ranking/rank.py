@@ -31,7 +31,7 @@ from paperboy.vectors.model import TOKEN_PATTERN, Matrix, paper_text
 from paperboy.vectors.neighbours import VectorIndex
 
 AUTHOR_BONUS = 4.0  # a followed author's paper: about as far up as a paper like the library
-KEYWORD_SCALE = 2.0  # a keyword of weight 1 is worth this much score (negative: down)
+KEYWORD_SCALE = 5.0  # a keyword of weight 1 is worth this much score (negative: down)
 CATEGORY_BONUS = 0.5  # primary category among the profile's
 LIKE = 0.5  # cosine from which a library paper counts as "like" the paper
 SHOWN_TITLES = 3  # library titles named in a reason
