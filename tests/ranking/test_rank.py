@@ -81,9 +81,7 @@ def test_a_topic_profile_ranks_the_days_topic_papers_first(
 def test_reasons_name_real_library_papers(opened: tuple[SQLiteStore, VectorIndex]) -> None:
     store, _ = opened
     profile = store.profiles.get("pc") or point_cloud_profile(store, "pc")
-    library = {
-        " ".join(p.title.split()) for p in store.papers(ids=profile.library_ids)
-    }
+    library = {" ".join(p.title.split()) for p in store.papers(ids=profile.library_ids)}
     day = rank(opened, "pc")
     named = 0
     for hit in day.hits[:10]:
@@ -123,8 +121,9 @@ def test_hiding_pushes_similar_papers_down_and_saving_pulls_them_up(
     assert after[top] > before[top] + 20
     assert after[low] < before[low] - 30
     # A paper marked not interested itself goes last.
-    store.profiles.mark(pid, list(after)[0], "hidden")
-    assert list(ranks(rank(opened, "marks")))[-1] == list(after)[0]
+    best = next(iter(after))
+    store.profiles.mark(pid, best, "hidden")
+    assert list(ranks(rank(opened, "marks")))[-1] == best
 
 
 def test_a_followed_authors_paper_says_so_and_rises(

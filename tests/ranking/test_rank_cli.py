@@ -62,7 +62,9 @@ def test_limit_0_ranks_every_paper_of_the_day(ranked_store: Path, tmp_path: Path
     assert done.returncode == 0, done.stderr
     ids = [h["paper"]["arxiv_id"] for h in json.loads(done.stdout)["hits"]]
     with open_store(ranked_store) as store:
-        listed = {line.arxiv_id for line in listing_of(store, "cs.CV", date.fromisoformat(DAY)).lines}
+        listed = {
+            line.arxiv_id for line in listing_of(store, "cs.CV", date.fromisoformat(DAY)).lines
+        }
     assert len(ids) == len(set(ids)) == len(listed) and set(ids) == listed
 
 
