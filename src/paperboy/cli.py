@@ -813,6 +813,52 @@ def demo(
     run(host, port)
 
 
+@app.command("rank")
+def rank_(
+    profile: Annotated[str, typer.Option("--profile", "-p", help="the profile to rank for")],
+    day: Annotated[
+        str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
+    ] = "latest",
+    category: OptionalCategoryOpt = None,
+    limit: Annotated[int, typer.Option(min=0, help="papers to show (0: every one)")] = 20,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    db: DbOpt = None,
+) -> None:
+    """A day's announcement listing ranked for a profile, best first, with the reasons.
+
+    Every section counts (new, cross-lists, replacements). The order comes from the
+    profile's library (saved papers included) against "not interested" papers and the
+    archive, then followed authors, keywords and categories.
+    """
+    import json
+
+    from paperboy import terminal
+    from paperboy.ranking import rank_day
+    from paperboy.vectors import neighbours
+
+    with store(db) as s:
+        chosen = _profile(s, profile)
+        cat = category or (chosen.categories[0] if chosen.categories else config.DEFAULT_CATEGORY)
+        when = _listing_day(s, cat, day)
+        index = neighbours.load(s)
+        if index is None:
+            older = s.vectors.active() is not None
+            raise fail(
+                "the index was built by an older paperboy: run `paperboy index` to rebuild it"
+                if older
+                else "no vector index to rank with yet: run `paperboy index`"
+            )
+        ranked = rank_day(s, chosen, when, index, cat, limit)
+        if not ranked.total:
+            why = ranked.closed or ranked.provisional or "not harvested yet"
+            raise fail(f"no {cat} listing known for {when:%a, %-d %b %Y}: {why}")
+        if json_:
+            data = terminal.ranked_json(s, chosen.name, ranked, limit)
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        else:
+            typer.echo(terminal.ranked_text(chosen.name, ranked))
+
+
 # ---------------------------------------------------------------- profiles
 
 profile_app = typer.Typer(

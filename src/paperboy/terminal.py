@@ -18,6 +18,7 @@ from paperboy.store import SQLiteStore
 from paperboy.wording import plural
 
 if TYPE_CHECKING:
+    from paperboy.ranking import RankedDay
     from paperboy.similar import SimilarHit
 
 
@@ -80,6 +81,58 @@ def similar_json(
             for hit in hits
         ],
     }
+
+
+def ranked_json(
+    store: SQLiteStore, profile: str, ranked: RankedDay, limit: int
+) -> dict[str, object]:
+    """`paperboy rank --json`: the shape of `search --json`, the query being the profile and
+    its day; each hit adds its reasons and listing section (score: higher is better)."""
+    from paperboy.export import paper_json
+
+    return {
+        "query": f"{profile} {ranked.category} {ranked.day.isoformat()}",
+        "match": "rank",
+        "notes": [ranked.provisional] if ranked.provisional else [],
+        "message": None if ranked.hits else f"no paper in the {ranked.day} listing",
+        "total": ranked.total,
+        "total_capped": False,
+        "offset": 0,
+        "limit": limit,
+        "profile": profile,
+        "date": ranked.day.isoformat(),
+        "category": ranked.category,
+        "hits": [
+            {
+                "score": hit.score,
+                "reasons": hit.reasons,
+                "section": hit.section,
+                "title_marks": [],
+                "snippet": _lead(hit.paper.abstract),
+                "snippet_marks": [],
+                "paper": paper_json(store, hit.paper),
+            }
+            for hit in ranked.hits
+        ],
+    }
+
+
+def ranked_text(profile: str, ranked: RankedDay) -> str:
+    """The ranked day for a terminal: rank, title, reasons, link."""
+    head = (
+        f"{ranked.category} listing for {ranked.day:%a, %-d %b %Y} ranked for {profile}: "
+        f"{plural(ranked.total, 'paper')}"
+    )
+    out = [typer.style(head, dim=True)]
+    if ranked.provisional:
+        out.append(typer.style(ranked.provisional, fg="yellow"))
+    for n, hit in enumerate(ranked.hits, start=1):
+        title = " ".join(to_unicode(hit.paper.title).split())
+        out += ["", typer.style(f"{n:>3}. ", bold=True) + typer.style(title, bold=True)]
+        out += ["     " + typer.style(reason, fg="green") for reason in hit.reasons]
+        section = "" if hit.section == "new" else f"  ({hit.section})"
+        out.append("     " + typer.style(hit.paper.abs_url, fg="cyan") + section)
+    return "\n".join(out)
 
 
 def similar_text(paper: Paper, hits: Sequence[SimilarHit]) -> str:

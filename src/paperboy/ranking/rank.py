@@ -1,0 +1,272 @@
+"""A ranked day: every paper of a day's announcement listing, best first for one profile,
+each with the reasons it stands where it does."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from paperboy import config
+from paperboy.latex import to_unicode
+from paperboy.listings import DayListing, Line, listing_of
+from paperboy.ranking.model import (
+    Background,
+    ModelCache,
+    ProfileModel,
+    background_rows,
+    cache_key,
+    fit,
+)
+from paperboy.record import Paper
+from paperboy.store import SQLiteStore
+from paperboy.store.profiles import Profile
+from paperboy.vectors.model import TOKEN_PATTERN, Matrix, paper_text
+from paperboy.vectors.neighbours import VectorIndex
+
+AUTHOR_BONUS = 4.0  # a followed author's paper: about as far up as a paper like the library
+KEYWORD_SCALE = 5.0  # a keyword of weight 1 is worth this much score (negative: down)
+CATEGORY_BONUS = 0.5  # primary category among the profile's
+LIKE = 0.5  # cosine from which a library paper counts as "like" the paper
+SHOWN_TITLES = 3  # library titles named in a reason
+HIDDEN_SCORE = -1e6  # a paper marked "not interested" goes last
+
+CACHE = ModelCache()
+
+
+@dataclass(frozen=True, slots=True)
+class RankedHit:
+    paper: Paper
+    score: float
+    reasons: list[str]
+    section: str  # new | cross | replace
+
+
+@dataclass(frozen=True, slots=True)
+class RankedDay:
+    day: date
+    category: str
+    provisional: str | None  # the listing's doubt, if any
+    closed: str | None  # why arXiv announced nothing this day
+    total: int  # papers ranked
+    hits: list[RankedHit]  # best first, `limit` of them
+
+
+class RankingError(Exception):
+    """A ranking that cannot be made: the message says why, in one line."""
+
+
+def rank_day(
+    store: SQLiteStore,
+    profile: Profile,
+    day: date,
+    index: VectorIndex,
+    category: str | None = None,
+    limit: int = 0,
+) -> RankedDay:
+    """Rank the announcement listing of `day` (all sections) for `profile`; `limit` 0: all."""
+    chosen = category or (profile.categories[0] if profile.categories else None)
+    listing = listing_of(store, chosen or config.DEFAULT_CATEGORY, day)
+    return rank_listing(store, profile, listing, index, limit)
+
+
+def rank_listing(
+    store: SQLiteStore, profile: Profile, listing: DayListing, index: VectorIndex, limit: int = 0
+) -> RankedDay:
+    lines = [line for line in listing.lines if line.paper is not None]
+    model = profile_model(store, profile, index)
+    vectors = _vectors(store, index, lines)
+    weights = _space(store, index).tfidf([paper_text(x.title, x.abstract) for x in lines])
+    sims = model.similarities(vectors)
+    scores = model.score(vectors, weights, sims)
+    titles = _library_titles(store, model)
+    taste = _Taste(profile, listing.category)
+    ranked: list[tuple[float, int, RankedHit]] = []
+    for n, line in enumerate(lines):
+        paper = line.paper
+        assert paper is not None
+        score, reasons = taste.adjust(paper, float(scores[n]))
+        reasons[:0] = _like_reasons(sims[n], model.library_rows, titles, paper.arxiv_id, profile)
+        ranked.append((-score, n, RankedHit(paper, score, reasons, line.section)))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    hits = [r[2] for r in ranked]
+    return RankedDay(
+        listing.day,
+        listing.category,
+        listing.provisional,
+        listing.closed,
+        len(hits),
+        hits[:limit] if limit > 0 else hits,
+    )
+
+
+def profile_model(store: SQLiteStore, profile: Profile, index: VectorIndex) -> ProfileModel:
+    """The profile's fitted model, from the cache when profile and space are unchanged."""
+    hidden_ids = sorted(profile.hidden - set(profile.library_ids))
+    found = store.vectors.rowids([*profile.library_ids, *hidden_ids])
+    library = [found[i] for i in profile.library_ids if i in found]
+    hidden = [found[i] for i in hidden_ids if i in found]
+    space = store.vectors.active()
+    changes = space.changes if space is not None and space.id == index.space else -1
+    key = cache_key(index.space, changes, library, hidden)
+    model = CACHE.get(key)
+    if model is None:
+        lib_rows, lib_vectors = _indexed(index, library)
+        _, hidden_vectors = _indexed(index, hidden)
+        extra = _space(store, index)
+        texts = [paper_text(p.title, p.abstract) for p in store.vectors.sample(lib_rows.tolist())]
+        model = fit(lib_vectors, lib_rows, extra.tfidf(texts), hidden_vectors, extra.background)
+        CACHE.put(key, model)
+    return model
+
+
+class _Space:
+    """What ranking adds to a loaded index, made once per index: the tf-idf of its model's
+    vocabulary, and the background sample every profile is fitted against."""
+
+    def __init__(self, store: SQLiteStore, index: VectorIndex) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        model = index.model
+        self.idf = model.idf
+        self.counter = CountVectorizer(
+            ngram_range=(1, 2),
+            vocabulary={term: i for i, term in enumerate(model.vocabulary)},
+            stop_words="english",
+            strip_accents="unicode",
+            token_pattern=TOKEN_PATTERN,
+            dtype=np.float32,
+        )
+        rows = index.rowids[background_rows(len(index))]
+        texts = [paper_text(p.title, p.abstract) for p in store.vectors.sample(rows.tolist())]
+        vectors = np.asarray(index.matrix[background_rows(len(index))], dtype=np.float32)
+        self.background = Background.of(vectors, self.tfidf(texts))
+
+    def tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Unit rows of sublinear tf-idf over the space's vocabulary, as its model weighs."""
+        counts = self.counter.transform(texts).astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)
+        weighted = sparse.csr_matrix(counts.multiply(self.idf))
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+
+
+_SPACE: list[tuple[VectorIndex, _Space]] = []  # for the index last used
+
+
+def _space(store: SQLiteStore, index: VectorIndex) -> _Space:
+    if not (_SPACE and _SPACE[0][0] is index):
+        _SPACE[:] = [(index, _Space(store, index))]
+    return _SPACE[0][1]
+
+
+def _indexed(index: VectorIndex, rowids: Sequence[int]) -> tuple[npt.NDArray[np.int64], Matrix]:
+    """The rowids that have a vector in the index, and their vectors."""
+    rows = np.asarray(sorted(set(rowids)), dtype=np.int64)
+    at = np.searchsorted(index.rowids, rows)
+    ok = at < len(index.rowids)
+    ok[ok] = index.rowids[at[ok]] == rows[ok]
+    vectors = np.asarray(index.matrix[at[ok]], dtype=np.float32).reshape(-1, index.matrix.shape[1])
+    return rows[ok], vectors
+
+
+def _vectors(store: SQLiteStore, index: VectorIndex, lines: Sequence[Line]) -> Matrix:
+    """The papers' vectors; papers stored since the last `paperboy index` are projected."""
+    dims = index.matrix.shape[1]
+    out = np.zeros((len(lines), dims), dtype=np.float32)
+    found = store.vectors.rowids([line.arxiv_id for line in lines])
+    missing: list[int] = []
+    for n, line in enumerate(lines):
+        rowid = found.get(line.arxiv_id)
+        vector = index.vector_of(rowid) if rowid is not None else None
+        if vector is None:
+            missing.append(n)
+        else:
+            out[n] = vector
+    if missing:
+        texts = [paper_text(lines[n].title, lines[n].abstract) for n in missing]
+        out[missing] = index.model.transform(texts)
+    return out
+
+
+def _library_titles(store: SQLiteStore, model: ProfileModel) -> dict[int, str]:
+    ids = store.vectors.arxiv_ids([int(r) for r in model.library_rows])
+    papers = {p.arxiv_id: p for p in store.papers(ids=list(ids.values()))}
+    return {r: _clean(papers[i].title) for r, i in ids.items() if i in papers}
+
+
+def _like_reasons(
+    sims: Matrix,
+    rows: npt.NDArray[np.int64],
+    titles: dict[int, str],
+    arxiv_id: str,
+    profile: Profile,
+) -> list[str]:
+    if arxiv_id in profile.library_ids:
+        return ["in your library"]
+    if arxiv_id in profile.hidden:
+        return ["you marked it not interested"]
+    if not len(rows):
+        return []
+    order = np.argsort(-sims, kind="stable")
+    close = [int(i) for i in order if sims[i] >= LIKE]
+    if not close:
+        best = int(order[0])
+        return [f'nearest in your library: "{titles.get(int(rows[best]), "?")}" ({sims[best]:.2f})']
+    named = ", ".join(f'"{titles.get(int(rows[i]), "?")}"' for i in close[:SHOWN_TITLES])
+    more = "…" if len(close) > SHOWN_TITLES else ""
+    papers = "a paper" if len(close) == 1 else f"{len(close)} papers"
+    return [f"like {papers} in your library: {named}{more}"]
+
+
+class _Taste:
+    """The profile's explicit wishes: followed authors, keywords, categories, hidden papers."""
+
+    def __init__(self, profile: Profile, category: str) -> None:
+        self.authors = {_name(a) for a in profile.authors}
+        self.keywords = [(k, _phrase(k.term)) for k in profile.keywords]
+        self.categories = set(profile.categories)
+        self.category = category
+        self.hidden = profile.hidden - set(profile.library_ids)
+
+    def adjust(self, paper: Paper, score: float) -> tuple[float, list[str]]:
+        reasons: list[str] = []
+        if paper.arxiv_id in self.hidden:
+            return HIDDEN_SCORE, reasons
+        followed = [a for a in paper.authors if _name(a) in self.authors]
+        if followed:
+            score += AUTHOR_BONUS
+            word = "author" if len(followed) == 1 else "authors"
+            reasons.append(f"{word} you follow: {', '.join(followed)}")
+        text = f"{paper.title}\n{paper.abstract}"
+        for keyword, pattern in self.keywords:
+            if pattern.search(text):
+                score += KEYWORD_SCALE * keyword.weight
+                down = " (pushed down)" if keyword.weight < 0 else ""
+                reasons.append(f"keyword: {keyword.term}{down}")
+        if paper.primary_category in self.categories:
+            score += CATEGORY_BONUS
+            if paper.primary_category != self.category:
+                reasons.append(f"category: {paper.primary_category}")
+        return score, reasons
+
+
+def _name(author: str) -> str:
+    folded = unicodedata.normalize("NFKD", author).encode("ascii", "ignore").decode()
+    return " ".join(folded.casefold().replace(".", " ").split())
+
+
+def _phrase(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in term.split()]
+    return re.compile(r"\b" + r"[\s-]+".join(words) + r"s?\b", re.IGNORECASE)
+
+
+def _clean(title: str) -> str:
+    return " ".join(to_unicode(title).split())

@@ -1,0 +1,160 @@
+"""Ranking a real day (Tue 23 Nov 2021, 155 papers, 8 with "point cloud" in the title) for
+profiles built from the store's own papers; what counts is read off the titles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from paperboy.listings import listing_of
+from paperboy.ranking import RankedDay, rank_day
+from paperboy.store import SQLiteStore, open_store
+from paperboy.store.profiles import Keyword, Profile
+from paperboy.vectors import neighbours
+from paperboy.vectors.neighbours import VectorIndex
+
+DAY = date(2021, 11, 23)
+TOPIC = "point cloud"
+
+
+@pytest.fixture(scope="module")
+def opened(ranked_store: Path) -> Iterator[tuple[SQLiteStore, VectorIndex]]:
+    with open_store(ranked_store) as store:
+        index = neighbours.load(store)
+        assert index is not None
+        yield store, index
+
+
+def topical(title: str) -> bool:
+    return TOPIC in " ".join(title.lower().split())
+
+
+def make_profile(store: SQLiteStore, name: str, ids: list[str]) -> Profile:
+    pid, _ = store.profiles.ensure(name)
+    store.profiles.add_papers(pid, [(i, "test") for i in ids])
+    found = store.profiles.get(name)
+    assert found is not None
+    return found
+
+
+def point_cloud_profile(store: SQLiteStore, name: str) -> Profile:
+    """The stored papers whose titles say "point cloud", minus the test day's."""
+    day_ids = {line.arxiv_id for line in listing_of(store, "cs.CV", DAY).lines}
+    ids = [p.arxiv_id for p in store.papers() if topical(p.title) and p.arxiv_id not in day_ids]
+    assert len(ids) > 30
+    return make_profile(store, name, ids)
+
+
+def ranks(day: RankedDay) -> dict[str, int]:
+    return {h.paper.arxiv_id: n for n, h in enumerate(day.hits, start=1)}
+
+
+def rank(opened: tuple[SQLiteStore, VectorIndex], name: str) -> RankedDay:
+    store, index = opened
+    profile = store.profiles.get(name)
+    assert profile is not None
+    return rank_day(store, profile, DAY, index)
+
+
+def test_a_topic_profile_ranks_the_days_topic_papers_first(
+    opened: tuple[SQLiteStore, VectorIndex],
+) -> None:
+    store, _ = opened
+    point_cloud_profile(store, "pc")
+    day = rank(opened, "pc")
+    lines = listing_of(store, "cs.CV", DAY).lines  # replacements of papers before Sep too
+    assert day.total == len(lines) == len(day.hits) > 130
+    on_topic = [n for n, h in enumerate(day.hits, start=1) if topical(h.paper.title)]
+    assert len(on_topic) == sum(1 for line in lines if topical(line.title)) >= 7
+    # Titles alone: the point-cloud papers take most of the first 10 and all sit in the
+    # top quarter of the day.
+    assert sum(1 for n in on_topic if n <= 10) >= 6
+    assert max(on_topic) <= 40
+    scores = [h.score for h in day.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_reasons_name_real_library_papers(opened: tuple[SQLiteStore, VectorIndex]) -> None:
+    store, _ = opened
+    profile = store.profiles.get("pc") or point_cloud_profile(store, "pc")
+    library = {" ".join(p.title.split()) for p in store.papers(ids=profile.library_ids)}
+    day = rank(opened, "pc")
+    named = 0
+    for hit in day.hits[:10]:
+        like = [r for r in hit.reasons if r.startswith(("like ", "nearest in your library"))]
+        assert like, hit.reasons
+        for title in re.findall(r'"([^"]+)"', like[0]):
+            assert title in library
+            named += 1
+    assert named >= 10
+    top = day.hits[0].reasons[0]
+    assert re.match(r"like (a paper|\d+ papers) in your library: \"", top), top
+
+
+def test_hiding_pushes_similar_papers_down_and_saving_pulls_them_up(
+    opened: tuple[SQLiteStore, VectorIndex],
+) -> None:
+    store, index = opened
+    point_cloud_profile(store, "marks")
+    before = ranks(rank(opened, "marks"))
+    day_ids = set(before)
+    top = list(before)[20]  # a paper high on the day
+    low = list(before)[120]  # one far down
+    pid = store.profiles.id_of("marks")
+    assert pid is not None
+
+    def neighbours_of(arxiv_id: str) -> list[str]:
+        rowid = store.vectors.rowids([arxiv_id])[arxiv_id]
+        near = [r for r, _ in index.similar_to(rowid, 30)]
+        ids = store.vectors.arxiv_ids(near)
+        return [ids[r] for r in near if ids[r] not in day_ids][:5]
+
+    for arxiv_id in neighbours_of(top):
+        store.profiles.mark(pid, arxiv_id, "hidden")
+    for arxiv_id in neighbours_of(low):
+        store.profiles.mark(pid, arxiv_id, "saved")
+    after = ranks(rank(opened, "marks"))
+    assert after[top] > before[top] + 20
+    assert after[low] < before[low] - 30
+    # A paper marked not interested itself goes last.
+    best = next(iter(after))
+    store.profiles.mark(pid, best, "hidden")
+    assert list(ranks(rank(opened, "marks")))[-1] == best
+
+
+def test_a_followed_authors_paper_says_so_and_rises(
+    opened: tuple[SQLiteStore, VectorIndex],
+) -> None:
+    store, _ = opened
+    point_cloud_profile(store, "follow")
+    before = rank(opened, "follow")
+    far = before.hits[100].paper
+    author = far.authors[0]
+    pid = store.profiles.id_of("follow")
+    assert pid is not None
+    store.profiles.add_authors(pid, [author])
+    after = rank(opened, "follow")
+    hit = next(h for h in after.hits if h.paper.arxiv_id == far.arxiv_id)
+    assert any(r.startswith("author you follow: ") and author in r for r in hit.reasons)
+    assert ranks(after)[far.arxiv_id] < 100 - 30
+
+
+def test_a_negative_keyword_pushes_its_papers_down(
+    opened: tuple[SQLiteStore, VectorIndex],
+) -> None:
+    store, _ = opened
+    point_cloud_profile(store, "nokw")
+    before = rank(opened, "nokw")
+    pid = store.profiles.id_of("nokw")
+    assert pid is not None
+    store.profiles.set_keywords(pid, [Keyword(TOPIC, -3.0)])
+    after = rank(opened, "nokw")
+    was = [n for n, h in enumerate(before.hits, start=1) if topical(h.paper.title)]
+    now = [n for n, h in enumerate(after.hits, start=1) if topical(h.paper.title)]
+    assert sum(now) / len(now) > sum(was) / len(was) + 30
+    hit = next(h for h in after.hits if topical(h.paper.title))
+    assert f"keyword: {TOPIC} (pushed down)" in hit.reasons
