@@ -33,7 +33,7 @@ from paperboy.vectors.neighbours import VectorIndex
 AUTHOR_BONUS = 4.0  # a followed author's paper: about as far up as a paper like the library
 KEYWORD_SCALE = 5.0  # a keyword of weight 1 is worth this much score (negative: down)
 CATEGORY_BONUS = 0.5  # primary category among the profile's
-LIKE = 0.5  # cosine from which a library paper counts as "like" the paper
+LIKE = 0.45  # cosine from which a library paper counts as "like" the paper (384-dim space)
 SHOWN_TITLES = 3  # library titles named in a reason
 HIDDEN_SCORE = -1e6  # a paper marked "not interested" goes last
 
