@@ -191,3 +191,38 @@ def test_cli_search_modes_print_text_and_json(indexed_2021: Path) -> None:
     assert {"arxiv_id", "title"} <= set(data["hits"][0]["paper"])
     bad = runner.invoke(app, ["--db", db, "search", "nerf", "--mode", "fuzzy"])
     assert bad.exit_code != 0 and "fuzzy" in bad.output
+
+
+def test_hybrid_ranks_every_match_not_only_the_newest(
+    store: SQLiteStore, index: VectorIndex
+) -> None:
+    # A word matching more than 5,000 papers whose best bm25 match is older than the
+    # newest 5,000 (found with FTS5 itself): keyword ranking among the newest would miss it.
+    for word in ("propose", "image", "which", "based"):
+        matches = store.conn.execute(
+            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC",
+            (word,),
+        ).fetchall()
+        (best,) = store.conn.execute(
+            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? "
+            "ORDER BY bm25(papers_fts, 10.0, 4.0, 1.0, 1.0) LIMIT 1",
+            (word,),
+        ).fetchone()
+        if len(matches) > 5000 and best < matches[4999][0]:
+            break
+    else:
+        pytest.fail("no word whose best match is older than its newest 5,000")
+    (arxiv_id,) = store.conn.execute(
+        "SELECT arxiv_id FROM papers WHERE rowid = ?", (best,)
+    ).fetchone()
+    assert arxiv_id in ids(search(store, word, mode="hybrid", index=index, limit=10))
+
+
+def test_hybrid_finds_a_paper_holding_only_some_of_the_words(
+    store: SQLiteStore, index: VectorIndex
+) -> None:
+    # Mip-NeRF holds "multiscale", "aliasing" and "radiance" but not "zebrafish" (two
+    # other papers do): no paper holds every word, and hybrid still puts it first.
+    query = "multiscale aliasing radiance zebrafish"
+    assert ids(search(store, query, mode="keyword")) == []
+    assert ids(search(store, query, mode="hybrid", index=index))[0] == "2103.13415"

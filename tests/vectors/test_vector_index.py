@@ -159,7 +159,7 @@ def _random_space(db: Path, papers: list[Paper], seed: int) -> None:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         with store.transaction():
             space = store.vectors.create(FORMAT, 8, len(rowids), b"no model")
-            store.vectors.put(space, [(r, vectors[i].tobytes()) for i, r in enumerate(rowids)])
+            store.vectors.put(space, [(r, vectors[i].tobytes(), b"") for i, r in enumerate(rowids)])
             store.vectors.activate(space)
 
 
@@ -258,7 +258,9 @@ def test_new_papers_extend_the_cache_to_what_the_store_holds(
         rowids = sorted(store.vectors.rowids([p.arxiv_id for p in papers[600:]]).values())
         vectors = np.eye(8, dtype="<f4")[np.arange(len(rowids)) % 8]
         with store.transaction():
-            store.vectors.put(before.id, [(r, vectors[i].tobytes()) for i, r in enumerate(rowids)])
+            store.vectors.put(
+                before.id, [(r, vectors[i].tobytes(), b"") for i, r in enumerate(rowids)]
+            )
         assert neighbours.extend_cache(store, before, rowids, vectors)
         extended = neighbours.load(store, cache_min=0)
         _, truth_rowids, data = store.vectors.snapshot(before.id, 8)

@@ -2,7 +2,8 @@
 
 - `query`: the query language (arXiv's, forgiving) compiled to a safe FTS5 expression;
 - `keyword`: BM25 over the full-text index; `semantic`: vector neighbours of the query's
-  words (`paperboy.vectors`); `hybrid`: both, fused by reciprocal rank fusion;
+  words (`paperboy.vectors`); `hybrid`: both, fused by score (bm25 over any of the words,
+  and cosine);
 - `results`, `marks`: what every mode returns, and the matched terms marked in it.
 
 The mode, when not asked for, is hybrid for plain words (`nerf training speed`, `-survey`

@@ -24,7 +24,7 @@ NOTHING_TO_SEARCH = (
 class Hit:
     paper: Paper
     # Higher is better in every mode: keyword -bm25 (0.0 when browsing without words),
-    # semantic the cosine similarity, hybrid the reciprocal-rank-fusion score.
+    # semantic the cosine similarity, hybrid bm25 scaled to 0..1 plus half the cosine.
     score: float
     title: str  # with MARK_START/MARK_END around matched terms
     snippet: str  # a passage of the abstract, marked the same way

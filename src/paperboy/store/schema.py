@@ -141,9 +141,11 @@ END;
 # whose text changes loses its vector in the statement that changes it: the next `index`
 # projects it again. A cache beside the store (paperboy.vectors.neighbours) is used only for
 # the vectors it was made from: the store has a random id, and `changes` counts every write
-# to a space's vectors (the stale trigger counts the vectors it drops). paper_vectors is a
-# rowid table: a 1 KB vector is more than a WITHOUT ROWID row keeps on its page, so each
-# would take an overflow page of its own (4.7 KB per paper instead of 1.1 KB).
+# to a space's vectors (the stale trigger counts the vectors it drops). Beside its vector, a
+# paper keeps its hashed word n-gram counts (`terms`): similar papers are the vector's
+# neighbours re-ranked by tf-idf over them, with the idf from the space's `term_df`.
+# paper_vectors is a rowid table: a row of a few KB is more than a WITHOUT ROWID row keeps on
+# its page, so each would take an overflow page of its own.
 _V6 = """
 CREATE TABLE vector_spaces (
     id INTEGER PRIMARY KEY,
@@ -153,12 +155,15 @@ CREATE TABLE vector_spaces (
     created TEXT NOT NULL,
     model BLOB NOT NULL,              -- numpy .npz bytes, never a pickle
     active INTEGER NOT NULL DEFAULT 0,
-    changes INTEGER NOT NULL DEFAULT 0
+    changes INTEGER NOT NULL DEFAULT 0,
+    term_df BLOB,                     -- papers per hashed term (paperboy.vectors.terms)
+    term_papers INTEGER NOT NULL DEFAULT 0  -- papers counted in term_df
 );
 CREATE TABLE paper_vectors (
     space INTEGER NOT NULL REFERENCES vector_spaces (id) ON DELETE CASCADE,
     paper INTEGER NOT NULL REFERENCES papers (rowid) ON DELETE CASCADE,
     vector BLOB NOT NULL,             -- float32, little-endian, `dims` of them
+    terms BLOB NOT NULL,              -- hashed word n-gram counts (paperboy.vectors.terms)
     UNIQUE (space, paper)
 );
 CREATE INDEX paper_vectors_by_paper ON paper_vectors (paper);

@@ -65,12 +65,41 @@ class VectorTables:
         row = self.conn.execute("SELECT value FROM state WHERE key = 'store_id'").fetchone()
         return str(row[0])
 
-    def put(self, space: int, rows: Iterable[tuple[int, bytes]]) -> None:
+    def put(self, space: int, rows: Iterable[tuple[int, bytes, bytes]]) -> None:
+        """(paper rowid, vector, terms) rows into `space`."""
         self.conn.executemany(
-            "INSERT OR REPLACE INTO paper_vectors (space, paper, vector) VALUES (?, ?, ?)",
-            ((space, rowid, vector) for rowid, vector in rows),
+            "INSERT OR REPLACE INTO paper_vectors (space, paper, vector, terms) "
+            "VALUES (?, ?, ?, ?)",
+            ((space, rowid, vector, terms) for rowid, vector, terms in rows),
         )
         self.conn.execute("UPDATE vector_spaces SET changes = changes + 1 WHERE id = ?", (space,))
+
+    def terms(self, space: int, rowids: Sequence[int]) -> dict[int, bytes]:
+        """The stored term counts of the papers `rowids` that have them in `space`."""
+        found: dict[int, bytes] = {}
+        for at in range(0, len(rowids), 500):
+            part = list(rowids[at : at + 500])
+            rows = self.conn.execute(
+                "SELECT paper, terms FROM paper_vectors WHERE space = ? AND paper IN "
+                f"({', '.join('?' * len(part))})",
+                [space, *part],
+            )
+            found.update((int(r), bytes(t)) for r, t in rows)
+        return found
+
+    def term_df(self, space: int) -> tuple[bytes | None, int]:
+        """The space's term document frequencies (as `set_term_df` wrote them) and the
+        number of papers they count."""
+        row = self.conn.execute(
+            "SELECT term_df, term_papers FROM vector_spaces WHERE id = ?", (space,)
+        ).fetchone()
+        return (None, 0) if row is None or row[0] is None else (bytes(row[0]), int(row[1]))
+
+    def set_term_df(self, space: int, df: bytes, papers: int) -> None:
+        self.conn.execute(
+            "UPDATE vector_spaces SET term_df = ?, term_papers = ? WHERE id = ?",
+            (df, papers, space),
+        )
 
     def activate(self, space: int) -> bool:
         """Make `space` the one in use and drop every other (their vectors with them); False

@@ -8,7 +8,9 @@ or when the store has grown by REBUILD_GROWTH since the model was fitted.
 Kill-safe: a rebuild writes a new, inactive space batch by batch and switches to it in one
 transaction, so until then the old space stays in use; the next run removes what a killed
 one left. Memory stays bounded: the model is fitted on at most FIT_SAMPLE papers' text, and
-vectors are written BATCH papers at a time.
+vectors are written BATCH papers at a time. A paper's term counts (paperboy.vectors.terms)
+are written with its vector; the papers per term are counted over the whole space: by a
+rebuild as it goes, written with the switch, and by each batch projected, in its transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 from paperboy.store import SQLiteStore
 from paperboy.store.vectors import PaperText, Space
-from paperboy.vectors import neighbours
+from paperboy.vectors import neighbours, terms
 from paperboy.vectors.model import FORMAT, Matrix, TextModel, paper_text
 from paperboy.wording import plural
 
@@ -114,7 +116,7 @@ def _project(
     progress("projecting", 0, total)
     while batch := store.vectors.missing(space.id, after, BATCH):
         model = model or TextModel.from_bytes(store.vectors.model(space.id))
-        vectors = _put(store, space.id, model, batch)
+        vectors = _put(store, space.id, model, batch, counted=True)
         if added < KEEP_FOR_CACHE:  # for the cache beside the store; above, it is rewritten
             added_rows.append(([p.rowid for p in batch], vectors))
         added += len(batch)
@@ -133,18 +135,20 @@ def _rebuild(store: SQLiteStore, papers: int, reason: str, progress: Progress) -
     with store.transaction():
         space = store.vectors.create(FORMAT, model.dims, papers, model.to_bytes())
     added = after = 0
+    df = np.zeros(terms.BUCKETS, dtype=np.uint32)
     progress("projecting", 0, papers)
     while batch := store.vectors.texts(after, BATCH):
-        _put(store, space, model, batch)
+        _put(store, space, model, batch, df)
         added += len(batch)
         after = batch[-1].rowid
         progress("projecting", added, max(papers, added))
     with store.transaction():
         # Papers stored while this ran: given a vector before the switch.
         while batch := store.vectors.missing(space, after, BATCH):
-            _put(store, space, model, batch)
+            _put(store, space, model, batch, df)
             added += len(batch)
             after = batch[-1].rowid
+        store.vectors.set_term_df(space, terms.encode_frequencies(df), added)
         if not store.vectors.activate(space):
             raise RuntimeError("another `paperboy index` replaced this one's space")
     return IndexReport(True, added, store.vectors.count(space), model.dims, reason)
@@ -164,9 +168,31 @@ def _fit_sample(store: SQLiteStore, papers: int) -> list[str]:
     return [paper_text(p.title, p.abstract) for p in store.vectors.sample(chosen)]
 
 
-def _put(store: SQLiteStore, space: int, model: TextModel, batch: list[PaperText]) -> Matrix:
-    vectors = model.transform([paper_text(p.title, p.abstract) for p in batch])
+def _put(
+    store: SQLiteStore,
+    space: int,
+    model: TextModel,
+    batch: list[PaperText],
+    df: terms.Frequencies | None = None,
+    counted: bool = False,
+) -> Matrix:
+    """Write the batch's vectors and term counts. Its papers per term are added to `df`
+    (a rebuild's running count), or, when `counted`, to the space's own in the same
+    transaction."""
+    texts = [paper_text(p.title, p.abstract) for p in batch]
+    vectors = model.transform(texts)
     data = np.ascontiguousarray(vectors, dtype="<f4")
+    found = terms.counts(texts)
+    packed = terms.pack(found)
+    if df is not None:
+        df += terms.frequencies(found)
+    rows = [(p.rowid, data[i].tobytes(), packed[i]) for i, p in enumerate(batch)]
     with store.transaction():
-        store.vectors.put(space, [(p.rowid, data[i].tobytes()) for i, p in enumerate(batch)])
+        store.vectors.put(space, rows)
+        if counted:
+            stored, papers = store.vectors.term_df(space)
+            total = terms.frequencies(found)
+            if stored is not None:
+                total += terms.decode_frequencies(stored)
+            store.vectors.set_term_df(space, terms.encode_frequencies(total), papers + len(batch))
     return data

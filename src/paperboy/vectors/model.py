@@ -23,7 +23,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 # Bumped whenever a change makes stored vectors or models unreadable or incomparable.
-FORMAT = 2
+FORMAT = 3  # 3: papers' term counts beside their vectors
 DIMS = 384
 FEATURES = 50_000
 # Fitting reads at most this many texts, an evenly spaced (so deterministic) sample: the

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from paperboy.store import SQLiteStore
 from paperboy.store.vectors import Space
 from paperboy.vectors.model import FORMAT, Matrix, TextModel
+from paperboy.vectors.terms import TermStats, decode_frequencies
 
 # Papers scored exactly; above, approximate (faiss IVF). The IVF's recall@10 is 0.999 at 192k
 # (benchmarks/bench_vectors.py) while an exact scan there reads 295 MB per query.
@@ -53,6 +54,8 @@ class VectorIndex:
     # papers need only the vectors; the model is tens of MB).
     model_data: bytes | None = field(default=None, repr=False)
     model_file: Path | None = None
+    # papers per term over the space (paperboy.vectors.terms), read on first use
+    term_stats: TermStats | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.rowids)
@@ -108,6 +111,17 @@ class VectorIndex:
 
     def query(self, text: str, k: int) -> list[tuple[int, float]]:
         return self.nearest(self.model.transform([text])[0], k)
+
+
+def term_stats(store: SQLiteStore, index: VectorIndex) -> TermStats | None:
+    """The papers per term of the index's space (None for a space written without them),
+    read once per index: 64 MB, a few tenths of a second."""
+    if index.term_stats is None:
+        data, papers = store.vectors.term_df(index.space)
+        if data is None:
+            return None
+        index.term_stats = TermStats(decode_frequencies(data), papers)
+    return index.term_stats
 
 
 def usable(space: Space | None) -> bool:

@@ -1,0 +1,136 @@
+"""A paper's words as hashed n-gram counts, and tf-idf over them.
+
+Similar papers are found by meaning (the dense vectors) and then ordered by the words two
+papers share: sublinear tf-idf over word uni-, bi- and trigrams, case kept, every term kept
+(no stop words, no feature cap). Of everything measured this finds a paper's research line
+best (benchmarks/bench_similar_quality.py, docs/vectors.md): "we propose a novel", a group's
+dataset and method names, "GitHub" and "github" told apart by how a group writes them.
+
+Terms are hashed into 2^HASH_BITS buckets, so there is no vocabulary to keep, at any size of
+archive. A paper's counts are stored, not its weights: the idf (from the papers per bucket,
+counted over the whole space) can change without rewriting any paper. Counts travel packed,
+one little-endian uint32 per term: bucket << COUNT_BITS | count (capped).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+
+# 16M buckets. The 2021 papers alone hold millions of distinct n-grams (most in one paper);
+# at 2^20 collisions cost 0.011 of shared author there, and all of arXiv holds far more.
+HASH_BITS = 24
+BUCKETS = 2**HASH_BITS
+COUNT_BITS = 32 - HASH_BITS  # a term's count in one paper, capped at 255
+MAX_COUNT = 2**COUNT_BITS - 1
+TOKEN_PATTERN = r"(?u)\b\w+\b"  # "3D", "2D" and "x" are words here too
+
+Counts: TypeAlias = Any  # scipy CSR (texts, BUCKETS) of term counts; scipy has no hints
+Frequencies = npt.NDArray[np.uint32]  # papers per bucket
+
+
+@cache
+def _hasher() -> HashingVectorizer:
+    return HashingVectorizer(
+        ngram_range=(1, 3),
+        n_features=BUCKETS,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        strip_accents="unicode",
+        token_pattern=TOKEN_PATTERN,
+        dtype=np.float32,
+    )
+
+
+def counts(texts: Sequence[str]) -> Counts:
+    matrix = sparse.csr_matrix(_hasher().transform(texts))
+    matrix.sort_indices()
+    return matrix
+
+
+def pack(matrix: Counts) -> list[bytes]:
+    """Each row of `matrix` as bytes for the store."""
+    words = (matrix.indices.astype(np.uint32) << COUNT_BITS) | np.minimum(
+        matrix.data, MAX_COUNT
+    ).astype(np.uint32)
+    data = words.astype("<u4").tobytes()
+    return [data[4 * a : 4 * b] for a, b in zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)]
+
+
+def unpack(rows: Sequence[bytes]) -> Counts:
+    """Rows packed by `pack` back into a count matrix, in the order given."""
+    words = np.frombuffer(b"".join(rows), dtype="<u4")
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) // 4 for r in rows], out=indptr[1:])
+    indices = (words >> COUNT_BITS).astype(np.int32)
+    data = (words & MAX_COUNT).astype(np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS))
+
+
+def frequencies(matrix: Counts) -> Frequencies:
+    """Papers per bucket among the rows of `matrix`."""
+    return np.bincount(matrix.indices, minlength=BUCKETS).astype(np.uint32)
+
+
+def encode_frequencies(df: Frequencies) -> bytes:
+    return zlib.compress(df.astype("<u4").tobytes(), 1)
+
+
+def decode_frequencies(data: bytes) -> Frequencies:
+    df = np.frombuffer(zlib.decompress(data), dtype="<u4")
+    if df.shape != (BUCKETS,):
+        raise ValueError(f"term frequencies of {df.shape[0]} buckets, not {BUCKETS}")
+    return df.astype(np.uint32)
+
+
+def idf(df: Frequencies, papers: int) -> npt.NDArray[np.float32]:
+    """Smoothed idf of terms in `df` papers each; a term in one paper only weighs nothing
+    (it can match no other paper, and only dilutes its own), nor does one never counted."""
+    weights: npt.NDArray[np.float32] = (np.log((1.0 + papers) / (1.0 + df)) + 1.0).astype(
+        np.float32
+    )
+    weights[df < 2] = 0.0
+    return weights
+
+
+def weigh(matrix: Counts, stats: TermStats) -> Counts:
+    """Unit rows of sublinear tf-idf; a row with no weighted term stays all zeros."""
+    weighted = matrix.copy()
+    weighted.data = (1.0 + np.log(weighted.data)) * idf(stats.df[weighted.indices], stats.papers)
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
+    norms[norms == 0] = 1.0
+    # Scaled in place: a product with a diagonal matrix walks every column per row.
+    weighted.data /= np.repeat(norms, np.diff(weighted.indptr)).astype(np.float32)
+    return weighted
+
+
+def cosines(rows: Counts, query: Counts) -> npt.NDArray[np.float64]:
+    """Dot products of the unit rows `rows` with the one unit row `query`."""
+    dense = np.zeros(BUCKETS, dtype=np.float32)  # 64 MB, of which the system maps what is used
+    dense[query.indices] = query.data
+    scores: npt.NDArray[np.float64] = np.asarray(rows @ dense, dtype=np.float64)
+    return scores
+
+
+@dataclass
+class TermStats:
+    """Papers per bucket over a space, and what follows from them."""
+
+    df: Frequencies
+    papers: int
+
+    def share(self, word: str) -> float:
+        """About the fraction of papers holding `word` as written, lower-cased, capitalised
+        or upper-cased (a word in two of them is counted twice)."""
+        variants = {word, word.lower(), word.capitalize(), word.upper()}
+        buckets = counts(sorted(variants)).indices
+        return float(self.df[np.unique(buckets)].sum()) / max(self.papers, 1)
