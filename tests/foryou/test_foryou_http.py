@@ -210,3 +210,27 @@ def test_without_profiles_the_day_page_is_unchanged(
         assert not find(tree, "//a[@class='foryou']")
         assert all(s.get("hidden") is not None for s in find(tree, "//*[@data-marks]"))
         assert httpx.get(f"{url}/{category}/{day}/for/pc/", timeout=30).status_code == 404
+
+
+def test_a_day_without_a_listing_and_a_store_without_an_index_say_so(
+    served: Live, tmp_path: Path, seeds: Path
+) -> None:
+    from live_web import serving
+
+    sunday = "2021-11-21"
+    page = served.get(f"/cs.CV/{sunday}/for/pc/")
+    assert page.status_code == 200
+    assert not find(page.text, "//div[contains(@class, 'papers')]/article")
+    assert "weekend" in find(page.text, "//span[@class='closed']")[0].text_content()
+    assert served.get(f"/api/listings/cs.CV/{sunday}/for/pc").json()["hits"] == []
+    db = tmp_path / "unindexed.db"
+    with open_store(db) as store:
+        import_paths(store, [seeds])
+        paper = next(iter(store.papers()))
+        store.profiles.ensure("solo")
+    day, category = paper.submitted_day, paper.primary_category
+    with serving(db) as url:
+        html = httpx.get(f"{url}/{category}/{day}/for/solo/", timeout=30).text
+        assert "No vector index yet: run `paperboy index`" in html
+        api = httpx.get(f"{url}/api/listings/{category}/{day}/for/solo", timeout=30)
+        assert api.status_code == 409 and "paperboy index" in api.json()["detail"]

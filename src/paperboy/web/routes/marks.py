@@ -68,8 +68,10 @@ def ranked_listing(
     from paperboy.terminal import ranked_json
 
     store = reader.store
-    page = day_page(store, check_category(category), parse_day(day), "listing")
+    check_category(category)
+    when = parse_day(day)
     profile = profile_named(store, name)
+    page = day_page(store, category, when, "listing")
     index = reader.vector_index()
     if index is None:
         raise HTTPException(409, "No vector index to rank with yet: run `paperboy index`")
