@@ -168,6 +168,9 @@ def test_a_get_never_changes_anything(served: Live) -> None:
     # A form posted from another site (no JSON body) is refused, as are bad values.
     form = httpx.post(marks, data={"arxiv_id": some, "mark": "saved"}, timeout=30)
     assert form.status_code == 422
+    body = json.dumps({"arxiv_id": some, "mark": "saved"})
+    plain = httpx.post(marks, content=body, headers={"Content-Type": "text/plain"}, timeout=30)
+    assert plain.status_code == 422  # the other content type a page elsewhere may post
     assert post_mark(served, "reads", some, "loved").status_code == 422
     assert post_mark(served, "reads", "2111.99999", "saved").status_code == 404
     assert profile_state(served.db) == before
