@@ -23,7 +23,7 @@ from paperboy.web import docs
 from paperboy.web.middleware import HeadAsGet
 from paperboy.web.reader import Reader
 from paperboy.web.rendering import STATIC, Renderer
-from paperboy.web.routes import api, bibtex, feeds, pages
+from paperboy.web.routes import api, bibtex, feeds, foryou, marks, pages
 
 CACHE_MB = 64
 
@@ -65,7 +65,9 @@ def create_app(
 
     app.include_router(feeds.router)
     app.include_router(api.router)
+    app.include_router(marks.router)
     app.include_router(bibtex.router)
+    app.include_router(foryou.router)
     app.include_router(pages.router)  # last: its category paths are patterns
     return app
 

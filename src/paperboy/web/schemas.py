@@ -118,6 +118,28 @@ class CategoryOut(BaseModel):
     papers: int
 
 
+class ProfileOut(BaseModel):
+    name: str
+    papers: int  # in its library (saved papers included)
+    marks: int
+
+
+class MarkIn(BaseModel):
+    arxiv_id: str  # any form of the id (a version, an arXiv URL)
+    mark: Literal["saved", "hidden"] | None  # None takes the paper's mark off
+
+
+class MarkOut(BaseModel):
+    profile: str
+    arxiv_id: str
+    mark: Literal["saved", "hidden"] | None
+
+
+class MarksOut(BaseModel):
+    profile: str
+    marks: dict[str, Literal["saved", "hidden"]]  # arxiv_id -> its mark
+
+
 def paper_out(paper: Paper) -> PaperOut:
     return PaperOut(**_paper_fields(paper))
 

@@ -55,6 +55,10 @@ class Urls:
         tail = "listing/" if view == "listing" else ""
         return self.to(f"{category}/{day.isoformat()}/{tail}")
 
+    def for_you(self, category: str, day: date, profile: str) -> str:
+        """A day's announcement listing ranked for a profile (the web app only)."""
+        return self.to(f"{category}/{day.isoformat()}/for/{quote(profile)}/")
+
     def paper(self, arxiv_id: str) -> str:
         return self.to(f"abs/{quote(arxiv_id)}/")
 
@@ -77,6 +81,9 @@ class Urls:
     def bibtex_search(self, q: str, category: str = "") -> str:
         return self.to("bibtex/search", {k: v for k, v in (("q", q), ("category", category)) if v})
 
+    def api(self, path: str = "") -> str:
+        return self.to(f"api/{path}")
+
     def static(self, name: str) -> str:
         return self.to(f"static/{name}")
 
@@ -93,11 +100,19 @@ class Urls:
 
 
 def page_path(
-    kind: str, category: str = "", day: date | None = None, year: int = 0, arxiv_id: str = ""
+    kind: str,
+    category: str = "",
+    day: date | None = None,
+    year: int = 0,
+    arxiv_id: str = "",
+    profile: str = "",
 ) -> str:
     """The canonical path of a page, as the static site writes it."""
     if kind == "paper":
         return f"abs/{arxiv_id}/"
+    if kind == "for":
+        assert day is not None
+        return f"{category}/{day.isoformat()}/for/{quote(profile)}/"
     if kind == "year":
         return f"{category}/{year}/"
     if kind == "category":

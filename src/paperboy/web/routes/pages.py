@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from paperboy.ids import parse_ref
 from paperboy.search import lookup, mode_named, search
 from paperboy.web import views
+from paperboy.web.foryou import profile_names
 from paperboy.web.params import check_category, lenient_day, lenient_int, parse_day
 from paperboy.web.reader import Reader, ReaderDep
 from paperboy.web.rendering import Renderer
@@ -211,4 +212,7 @@ def _day(reader: Reader, pages: Renderer, category: str, day: date, view: str) -
     page = views.day_page(reader.store, category, day, view)
     here = page_path(view if view == "listing" else "day", category, day)
     title = f"{category} · {day:%a} {day.day} {day:%b %Y}"
-    return pages.html("day.html", here, category=category, title=title, page=page)
+    profiles = profile_names(reader.store)  # a "For NAME" tab each
+    return pages.html(
+        "day.html", here, category=category, title=title, page=page, profiles=profiles
+    )

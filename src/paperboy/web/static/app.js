@@ -1,6 +1,7 @@
 // paperboy: keyboard navigation and small comforts. Plain JS, no build step, no framework.
 // j/k select the next/previous paper, o or Enter opens it, n/p follow the page's next/previous
-// link, a toggles abstracts, / focuses the search box, ? shows the shortcuts.
+// link, a toggles abstracts, s / x save the selected paper or mark it not interested (pressed
+// again: taken back), / focuses the search box, ? shows the shortcuts.
 (function () {
   "use strict";
 
@@ -89,6 +90,103 @@
     }
   }
 
+  // Marks: save (s) / not interested (x), stored in the profile by the server (POST, JSON).
+  // The profile they go to: the For you page's own; else the last For you page read in this
+  // browser (localStorage), if that profile still exists; else the store's only profile. With
+  // none, the buttons stay hidden and the page is as it was.
+  const marking = { api: document.body.dataset.api || "", profile: null, marks: {} };
+
+  function markTarget() {
+    return papers()[current] || document.querySelector(".paperpage");
+  }
+
+  function toast(text) {
+    const el = document.querySelector("[data-toast]");
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
+  }
+
+  function showMark(el, mark) {
+    if (mark) el.dataset.mark = mark; else delete el.dataset.mark;
+    for (const b of el.querySelectorAll("[data-action='save'], [data-action='hide']")) {
+      const on = (b.dataset.action === "save" ? "saved" : "hidden") === mark;
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      if (b.dataset.action === "save") b.textContent = on ? "Saved" : "Save";
+      else b.textContent = on ? "Not interested ✓" : "Not interested";
+    }
+  }
+
+  function markables() {
+    return Array.from(document.querySelectorAll(".paper, .paperpage"))
+      .filter((el) => el.querySelector("[data-marks]"));
+  }
+
+  async function mark(el, kind) {
+    if (!marking.api) return;
+    if (!el || !el.querySelector("[data-marks]")) {
+      toast(el ? "Only papers the store holds can be marked." : "Select a paper first (j / k).");
+      return;
+    }
+    if (!marking.profile) {
+      toast("No profile to mark papers for: make one with `paperboy profile add`, then open its For you page.");
+      return;
+    }
+    const wanted = el.dataset.mark === kind ? null : kind;
+    const url = marking.api + "profiles/" + encodeURIComponent(marking.profile) + "/marks";
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ arxiv_id: el.id, mark: wanted }),
+      });
+      const answer = await response.json();
+      if (!response.ok) throw new Error(answer.detail || response.statusText);
+      marking.marks[answer.arxiv_id] = answer.mark;
+      showMark(el, answer.mark);
+      const who = marking.profile;
+      toast(answer.mark === "saved" ? "Saved to " + who + "'s library."
+        : answer.mark === "hidden" ? "Marked not interested for " + who + "."
+          : "Mark taken off (" + who + ").");
+    } catch (e) {
+      toast("Could not mark " + el.id + ": " + e.message);
+    }
+  }
+
+  async function loadMarks() {
+    const list = markables();
+    if (!marking.api || !list.length) return;
+    const own = document.querySelector("[data-profile]");
+    let chosen = own ? own.dataset.profile : null;
+    try {
+      if (chosen) {
+        localStorage.setItem("paperboy.profile", chosen);
+      }
+    } catch (e) { /* private mode */ }
+    if (!chosen) {
+      const response = await fetch(marking.api + "profiles");
+      if (!response.ok) return;
+      const names = (await response.json()).map((p) => p.name);
+      let remembered = null;
+      try { remembered = localStorage.getItem("paperboy.profile"); } catch (e) { /* private mode */ }
+      chosen = names.includes(remembered) ? remembered : names.length === 1 ? names[0] : null;
+    }
+    if (!chosen) return;
+    const response = await fetch(marking.api + "profiles/" + encodeURIComponent(chosen) + "/marks");
+    if (!response.ok) return;
+    marking.profile = chosen;
+    marking.marks = (await response.json()).marks;
+    for (const el of list) {
+      showMark(el, marking.marks[el.id] || null);
+      const box = el.querySelector("[data-marks]");
+      box.hidden = false;
+      box.title = "marks go to the profile " + chosen;
+    }
+    document.body.dataset.markingProfile = chosen;
+  }
+
   function help() {
     const dialog = document.getElementById("help");
     if (dialog && typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
@@ -114,6 +212,8 @@
       p: () => follow("p"),
       a: () => setAbstracts(!document.body.classList.contains("no-abstracts")),
       e: () => toggleAbstract(papers()[current]),
+      s: () => mark(markTarget(), "saved"),
+      x: () => mark(markTarget(), "hidden"),
       "/": () => {
         const box = document.querySelector('input[type="search"]');
         if (box) { box.focus(); box.select(); }
@@ -138,6 +238,8 @@
     if (target.dataset.action === "abstracts") setAbstracts(!document.body.classList.contains("no-abstracts"));
     if (target.dataset.action === "abstract") toggleAbstract(target.closest(".paper"));
     if (target.dataset.action === "help") help();
+    if (target.dataset.action === "save") mark(target.closest(".paper, .paperpage"), "saved");
+    if (target.dataset.action === "hide") mark(target.closest(".paper, .paperpage"), "hidden");
   });
 
   // "New since your last visit": the latest listing day read, per category, in this browser.
@@ -176,5 +278,8 @@
       if (index >= 0) select(index);
     }
     window.paperboyReady = true;
+    loadMarks().catch(() => { /* no marks shown: the page works as before */ }).finally(() => {
+      window.paperboyMarksReady = true;
+    });
   });
 })();

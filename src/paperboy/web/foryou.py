@@ -1,0 +1,71 @@
+"""The "For you" view of a day: its announcement listing ranked for one profile, as
+`paperboy rank --profile NAME --date D` ranks it, and the marks a reader puts on papers."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from fastapi import HTTPException
+
+from paperboy.store import SQLiteStore
+from paperboy.store.profiles import Profile
+from paperboy.web.views import DayPage, day_page
+
+if TYPE_CHECKING:
+    from paperboy.ranking import RankedDay
+    from paperboy.vectors.neighbours import VectorIndex
+
+NO_INDEX = "No vector index yet: run `paperboy index` to rank the day for a profile."
+SECTION_NAMES = {"new": "new", "cross": "cross-list", "replace": "replacement"}
+
+# The ranking module keeps process-wide caches (fitted models, the index's tf-idf) that are
+# not made for several threads at once: the server's threads rank one at a time.
+_RANKING = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class ForYouPage:
+    day: DayPage  # the listing view of the day: pager, sections, the listing's doubts
+    profile: str
+    profiles: list[str]  # every profile, for the tabs
+    ranked: RankedDay | None  # None: no index to rank with (`missing` says so)
+    missing: str | None = None
+
+
+def profile_names(store: SQLiteStore) -> list[str]:
+    return [s.name for s in store.profiles.summaries()]
+
+
+def profile_named(store: SQLiteStore, name: str) -> Profile:
+    """The profile, or a 404 naming the ones there are."""
+    found = store.profiles.get(name)
+    if found is None:
+        known = profile_names(store)
+        there = f"; there are: {', '.join(known)}" if known else "; there are none yet"
+        raise HTTPException(404, f"No profile named {name[:80]!r} in this store{there}")
+    return found
+
+
+def rank_for(
+    store: SQLiteStore, profile: Profile, page: DayPage, index: VectorIndex, limit: int = 0
+) -> RankedDay:
+    """The day's listing ranked for `profile` (`rank_day` over the listing `page` holds)."""
+    from paperboy.ranking import rank_listing  # numpy and scipy: loaded on first use
+
+    assert page.announcement is not None  # the listing view always has one
+    with _RANKING:
+        return rank_listing(store, profile, page.announcement, index, limit)
+
+
+def for_you_page(
+    store: SQLiteStore, category: str, day: date, name: str, index: VectorIndex | None
+) -> ForYouPage:
+    profile = profile_named(store, name)
+    page = day_page(store, category, day, "listing")
+    names = profile_names(store)
+    if index is None:
+        return ForYouPage(page, profile.name, names, None, NO_INDEX)
+    return ForYouPage(page, profile.name, names, rank_for(store, profile, page, index))
