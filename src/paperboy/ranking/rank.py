@@ -83,7 +83,7 @@ def rank_listing(
     lines = [line for line in listing.lines if line.paper is not None]
     model = profile_model(store, profile, index)
     vectors = _vectors(store, index, lines)
-    weights = index.model.weights([paper_text(x.title, x.abstract) for x in lines])
+    weights = index.model.weights([_text(x.title, x.abstract, x.paper) for x in lines])
     sims = model.similarities(vectors)
     scores = model.score(vectors, weights)
     titles = _library_titles(store, model)
@@ -150,8 +150,19 @@ def _weights(
     store: SQLiteStore, index: VectorIndex, rowids: npt.NDArray[np.int64]
 ) -> sparse.csr_matrix:
     """Unit tf-idf rows of the papers `rowids` (ascending), over the space's vocabulary."""
-    texts = [paper_text(p.title, p.abstract) for p in store.vectors.sample(rowids.tolist())]
+    ids = store.vectors.arxiv_ids(rowids.tolist())
+    papers = {p.arxiv_id: p for p in store.papers(ids=list(ids.values()))}
+    texts = [
+        _text(p.title, p.abstract, p) for r in rowids if (p := papers.get(ids.get(int(r), "")))
+    ]
     return index.model.weights(texts)
+
+
+def _text(title: str, abstract: str, paper: Paper | None) -> str:
+    """What the tf-idf side reads: title, abstract and the comment (venue, project page,
+    "extension of our CVPR paper"), which the vectors leave out."""
+    comment = paper.comment if paper is not None and paper.comment else ""
+    return f"{paper_text(title, abstract)}\n{comment}"
 
 
 def _authors_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, int]:
