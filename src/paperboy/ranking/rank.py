@@ -82,8 +82,7 @@ def rank_listing(
 ) -> RankedDay:
     lines = [line for line in listing.lines if line.paper is not None]
     model = profile_model(store, profile, index)
-    vectors = _vectors(store, index, lines)
-    weights = index.model.weights([_text(x.title, x.abstract, x.paper) for x in lines])
+    vectors, weights = _day_features(store, index, lines)
     sims = model.similarities(vectors)
     scores = model.score(vectors, weights)
     titles = _library_titles(store, model)
@@ -168,6 +167,21 @@ def _text(title: str, abstract: str, paper: Paper | None) -> str:
 def _authors_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, int]:
     """The library's recurring authors (folded names) and how many of its papers they are on."""
     return library_authors([_name(a) for a in p.authors] for p in store.papers(ids=list(ids)))
+
+
+_DAY: list[tuple[VectorIndex, tuple[str, ...], Matrix, sparse.csr_matrix]] = []
+
+
+def _day_features(
+    store: SQLiteStore, index: VectorIndex, lines: Sequence[Line]
+) -> tuple[Matrix, sparse.csr_matrix]:
+    """The listing's vectors and tf-idf rows, kept for the last listing ranked: every
+    profile's ranking of a day shares them (100 profiles' day pays for them once)."""
+    texts = tuple(_text(x.title, x.abstract, x.paper) for x in lines)
+    key = tuple(f"{x.arxiv_id}\n{t}" for x, t in zip(lines, texts, strict=True))
+    if not (_DAY and _DAY[0][0] is index and _DAY[0][1] == key):
+        _DAY[:] = [(index, key, _vectors(store, index, lines), index.model.weights(texts))]
+    return _DAY[0][2], _DAY[0][3]
 
 
 def _indexed(index: VectorIndex, rowids: Sequence[int]) -> tuple[npt.NDArray[np.int64], Matrix]:
