@@ -158,3 +158,34 @@ def test_a_negative_keyword_pushes_its_papers_down(
     assert sum(now) / len(now) > sum(was) / len(was) + 30
     hit = next(h for h in after.hits if topical(h.paper.title))
     assert f"keyword: {TOPIC} (pushed down)" in hit.reasons
+
+
+def test_an_author_on_several_library_papers_lifts_their_new_paper(
+    opened: tuple[SQLiteStore, VectorIndex],
+) -> None:
+    """Nobody followed: the library's own recurring authors count, and the reason says so."""
+    store, _ = opened
+    profile = point_cloud_profile(store, "libauthors")
+    before = rank(opened, "libauthors")
+    day_ids = {h.paper.arxiv_id for h in before.hits}
+    earlier: dict[str, list[str]] = {}
+    for p in store.papers():
+        if p.arxiv_id not in day_ids and p.arxiv_id not in profile.library_ids:
+            for a in p.authors:
+                earlier.setdefault(a, []).append(p.arxiv_id)
+    # A paper low on the day whose first author wrote at least two other stored papers.
+    far, author = next(
+        (h.paper, h.paper.authors[0])
+        for h in before.hits[100:]
+        if len(earlier.get(h.paper.authors[0], [])) >= 2
+    )
+    added = earlier[author][:3]
+    pid = store.profiles.id_of("libauthors")
+    assert pid is not None
+    store.profiles.add_papers(pid, [(i, "test") for i in added])
+    after = rank(opened, "libauthors")
+    hit = next(h for h in after.hits if h.paper.arxiv_id == far.arxiv_id)
+    on = sum(author in p.authors for p in store.papers(ids=[*profile.library_ids, *added]))
+    assert f"{author} ({on} papers)" in " ".join(hit.reasons), hit.reasons
+    assert any(re.match(r"authors? in your library: ", r) for r in hit.reasons)
+    assert ranks(after)[far.arxiv_id] < ranks(before)[far.arxiv_id] - 50

@@ -1,23 +1,22 @@
-"""A profile's taste as a model over the vector space and its tf-idf: fitted once, scoring
+"""A profile's taste as a model over the tf-idf of the vector space: fitted once, scoring
 any papers.
 
-The text score of a paper is the sum of four terms, each standardised by its spread over a
-fixed sample of the archive (so scores of different days and profiles read alike: about 0
-for an average paper, a few units for one like the library). Chosen by
-benchmarks/bench_ranking.py; docs/ranking.md says why.
-- a linear discriminant over the paper vectors (Fisher's, sharing one shrunk covariance of
-  the background sample), the library (saved papers included) against that sample and the
-  "not interested" papers: what sets the library apart from the field;
-- the mean cosine of the paper's NEAREST library papers in the vector space: a library spans
-  several topics, and a paper close to one of them counts even when far from their average;
-- the same over the sparse tf-idf (exact terms and bigrams, which the 256 dimensions blur);
-- the tf-idf cosine to the library's centroid.
+The text score of a paper is a linear SVM's decision value over its unit tf-idf row (words
+and bigrams of the space's vocabulary, function words kept), the library (saved papers
+included) the positives, a fixed sample of the archive and the "not interested" papers the
+negatives; standardised by its spread over that sample (so scores of different days and
+profiles read alike: about 0 for an average paper, a few units for one like the library).
+The authors of the library are the second term: a paper by someone on several library papers
+goes up by how often they recur there. Chosen by benchmarks/bench_ranking.py;
+docs/ranking.md says why.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+import math
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -28,10 +27,13 @@ from scipy import sparse
 from paperboy.vectors.model import Matrix
 
 BACKGROUND = 2_000  # archive papers sampled as negatives (and to scale the scores)
-NEAREST = 3  # library papers whose mean cosine is a similarity term
-SHRINK = 1.0  # covariance shrinkage toward the identity (x the mean variance)
+SVM_C = 0.05  # the SVM's regularisation (bench_ranking: 0.01-0.1 rank alike, 1 worse)
+SVM_TOL = 1e-4
 HIDDEN_WEIGHT = 50.0  # a "not interested" paper counts as this many background papers
-HIDDEN_PUSH = 2.0  # how far a hidden paper's likeness pushes down, against the library's
+HIDDEN_PUSH = 2.0  # how far a paper close to a hidden one goes down (x its z-score)
+LIBRARY_AUTHOR = 1.0  # score per doubling of an author's library papers (2 -> 1, 4 -> 2)
+LIBRARY_AUTHOR_MIN = 2  # an author counts from this many library papers
+LIBRARY_AUTHOR_CAP = 4.0  # at most this much from library authors (a followed author's bonus)
 CACHE_SIZE = 256  # fitted profiles kept in memory
 
 Vector = npt.NDArray[np.float32]
@@ -41,84 +43,59 @@ Sparse: TypeAlias = sparse.csr_matrix
 @dataclass(frozen=True)
 class Background:
     """What every profile's fit shares, computed once per vector space: a fixed sample of
-    the archive (vectors and tf-idf), its mean, and the inverse of its shrunk covariance."""
+    the archive, its unit vectors and unit tf-idf rows."""
 
     vectors: Matrix  # (BACKGROUND, dims)
-    weights: Sparse  # (BACKGROUND, terms) unit tf-idf rows
-    mean: Vector
-    inverse: Matrix  # (dims, dims)
-
-    @classmethod
-    def of(cls, vectors: Matrix, weights: Sparse) -> Background:
-        sample = np.asarray(vectors, dtype=np.float64)
-        cov = np.cov(sample, rowvar=False)
-        # Shrunk toward a multiple of the identity: a library of 5 papers cannot estimate
-        # 256 directions, and the shrinkage keeps its model near "closer to the library".
-        cov += SHRINK * (np.trace(cov) / len(cov)) * np.eye(len(cov))
-        inverse = np.linalg.inv(cov).astype(np.float32)
-        mean = sample.mean(axis=0).astype(np.float32)
-        return cls(np.asarray(vectors, dtype=np.float32), weights, mean, inverse)
+    weights: Sparse  # (BACKGROUND, terms)
 
 
 @dataclass(frozen=True)
 class ProfileModel:
     library: Matrix  # (L, dims) unit vectors of the library papers, in `library_rows` order
     library_rows: npt.NDArray[np.int64]  # their paper rowids
-    library_weights: Sparse  # (L, terms) their unit tf-idf rows
-    centroid: Vector  # (terms,) the mean of those rows
     hidden: Matrix  # (H, dims) unit vectors of the hidden papers
-    direction: Vector  # the discriminant's (dims,)
-    scale: tuple[tuple[float, float], ...]  # each term's mean and spread over the background
+    coef: Vector  # (terms,) the SVM's weights over the tf-idf
+    intercept: float
+    scale: tuple[float, float]  # the decision value's mean and spread over the background
+    hidden_scale: tuple[float, float]  # the same for the cosine to the nearest hidden paper
+    authors: dict[str, int]  # folded author name -> library papers they are on (>= MIN)
 
     @property
     def nbytes(self) -> int:
-        w = self.library_weights
-        return int(
-            self.library.nbytes
-            + self.hidden.nbytes
-            + self.direction.nbytes
-            + self.centroid.nbytes
-            + w.data.nbytes
-            + w.indices.nbytes
-            + w.indptr.nbytes
-        )
+        names = sum(len(a) + 8 for a in self.authors)
+        return int(self.library.nbytes + self.hidden.nbytes + self.coef.nbytes + names)
 
     def similarities(self, vectors: Matrix) -> Matrix:
         """(papers, L) cosines of each paper to each library paper."""
         out: Matrix = vectors @ self.library.T
         return out
 
-    def terms(self, vectors: Matrix, weights: Sparse, sims: Matrix) -> list[Vector]:
-        sparse_sims = np.asarray((weights @ self.library_weights.T).toarray(), dtype=np.float32)
-        return [
-            (vectors @ self.direction).astype(np.float32),
-            _nearest_mean(sims),
-            _nearest_mean(sparse_sims),
-            np.asarray(weights @ self.centroid, dtype=np.float32).ravel(),
-        ]
-
-    def score(self, vectors: Matrix, weights: Sparse, sims: Matrix | None = None) -> Vector:
-        """The text score of each paper: its unit vector and its unit tf-idf row."""
-        if sims is None:
-            sims = self.similarities(vectors)
-        out = np.zeros(len(vectors), dtype=np.float32)
-        for term, (mean, sd) in zip(self.terms(vectors, weights, sims), self.scale, strict=True):
-            out += (term - mean) / sd
-        if len(self.hidden):
-            # Down by how close the nearest hidden paper is, on the nearest-library scale.
-            mean, sd = self.scale[1]
-            hidden = np.max(vectors @ self.hidden.T, axis=1)
-            out -= (HIDDEN_PUSH * np.maximum(hidden - mean, 0.0) / sd).astype(np.float32)
+    def text_score(self, weights: Sparse) -> Vector:
+        mean, sd = self.scale
+        raw = np.asarray(weights @ self.coef, dtype=np.float32).ravel() + self.intercept
+        out: Vector = ((raw - mean) / sd).astype(np.float32)
         return out
 
+    def score(self, vectors: Matrix, weights: Sparse) -> Vector:
+        """The text score of each paper: its unit vector and its unit tf-idf row."""
+        out = self.text_score(weights)
+        if len(self.hidden):
+            mean, sd = self.hidden_scale
+            near = np.max(vectors @ self.hidden.T, axis=1)
+            out -= (HIDDEN_PUSH * np.maximum(near - mean, 0.0) / sd).astype(np.float32)
+        return out
 
-def _nearest_mean(sims: Matrix) -> Vector:
-    if sims.shape[1] == 0:
-        return np.zeros(sims.shape[0], dtype=np.float32)
-    k = min(NEAREST, sims.shape[1])
-    top = -np.partition(-sims, k - 1, axis=1)[:, :k]
-    out: Vector = top.mean(axis=1).astype(np.float32)
-    return out
+    def author_score(self, names: Iterable[str]) -> tuple[float, list[tuple[str, int]]]:
+        """What a paper's authors (folded names) add, and which library authors they are."""
+        found = [(n, self.authors[n]) for n in dict.fromkeys(names) if n in self.authors]
+        total = sum(LIBRARY_AUTHOR * math.log2(times) for _, times in found)
+        return min(total, LIBRARY_AUTHOR_CAP), found
+
+
+def library_authors(papers: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Folded author names on at least LIBRARY_AUTHOR_MIN of the library's papers."""
+    counts = Counter(name for names in papers for name in dict.fromkeys(names))
+    return {n: k for n, k in counts.items() if k >= LIBRARY_AUTHOR_MIN}
 
 
 def background_rows(count: int, size: int = BACKGROUND, seed: int = 0) -> npt.NDArray[np.int64]:
@@ -134,31 +111,40 @@ def fit(
     library_rows: npt.NDArray[np.int64],
     library_weights: Sparse,
     hidden: Matrix,
+    hidden_weights: Sparse,
+    authors: dict[str, int],
     background: Background,
 ) -> ProfileModel:
-    """Fit a profile's model. The discriminant is one solve of a dims-sized system with the
-    background's inverse covariance, so a profile is fitted in about a millisecond."""
-    dims = background.vectors.shape[1]
-    direction = np.zeros(dims, dtype=np.float32)
-    centroid = np.zeros(library_weights.shape[1], dtype=np.float32)
-    if len(library):
-        negative = background.mean
-        if len(hidden):
-            n = len(background.vectors)
-            negative = (n * negative + HIDDEN_WEIGHT * hidden.sum(axis=0)) / (
-                n + HIDDEN_WEIGHT * len(hidden)
-            )
-        direction = (background.inverse @ (library.mean(axis=0) - negative)).astype(np.float32)
-        centroid = np.asarray(library_weights.mean(axis=0), dtype=np.float32).ravel()
-    unscaled = ((0.0, 1.0),) * 4
-    model = ProfileModel(
-        library, library_rows, library_weights, centroid, hidden, direction, unscaled
+    """Fit a profile's model: one linear SVM over about BACKGROUND + L sparse rows (tens of
+    milliseconds), the library against the background sample and the hidden papers."""
+    from sklearn.svm import LinearSVC
+
+    terms = background.weights.shape[1]
+    coef = np.zeros(terms, dtype=np.float32)
+    intercept = 0.0
+    if library_weights.shape[0]:
+        x = sparse.vstack([library_weights, background.weights, hidden_weights], format="csr")
+        n_lib, n_bg = library_weights.shape[0], background.weights.shape[0]
+        y = np.zeros(x.shape[0])
+        y[:n_lib] = 1
+        # Balanced: the library weighs as much as the background, however small it is.
+        weight = np.ones(x.shape[0])
+        weight[:n_lib] = n_bg / (2 * n_lib)
+        weight[n_lib : n_lib + n_bg] = 0.5
+        weight[n_lib + n_bg :] = 0.5 * HIDDEN_WEIGHT
+        svm = LinearSVC(C=SVM_C, tol=SVM_TOL, max_iter=10_000)
+        svm.fit(x, y, sample_weight=weight)
+        coef = svm.coef_.ravel().astype(np.float32)
+        intercept = float(svm.intercept_[0])
+    raw = np.asarray(background.weights @ coef, dtype=np.float32).ravel() + intercept
+    scale = (float(raw.mean()), float(raw.std()) or 1.0)
+    hidden_scale = (0.0, 1.0)
+    if len(hidden):
+        near = np.max(background.vectors @ hidden.T, axis=1)
+        hidden_scale = (float(near.mean()), float(near.std()) or 1.0)
+    return ProfileModel(
+        library, library_rows, hidden, coef, intercept, scale, hidden_scale, authors
     )
-    terms = model.terms(
-        background.vectors, background.weights, model.similarities(background.vectors)
-    )
-    scale = tuple((float(t.mean()), float(t.std()) or 1.0) for t in terms)
-    return ProfileModel(library, library_rows, library_weights, centroid, hidden, direction, scale)
 
 
 def cache_key(space: int, changes: int, library: list[int], hidden: list[int]) -> str:

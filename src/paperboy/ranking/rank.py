@@ -23,11 +23,12 @@ from paperboy.ranking.model import (
     background_rows,
     cache_key,
     fit,
+    library_authors,
 )
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore
 from paperboy.store.profiles import Profile
-from paperboy.vectors.model import TOKEN_PATTERN, Matrix, paper_text
+from paperboy.vectors.model import Matrix, paper_text
 from paperboy.vectors.neighbours import VectorIndex
 
 AUTHOR_BONUS = 4.0  # a followed author's paper: about as far up as a paper like the library
@@ -81,12 +82,11 @@ def rank_listing(
 ) -> RankedDay:
     lines = [line for line in listing.lines if line.paper is not None]
     model = profile_model(store, profile, index)
-    vectors = _vectors(store, index, lines)
-    weights = _space(store, index).tfidf([paper_text(x.title, x.abstract) for x in lines])
+    vectors, weights = _day_features(store, index, lines)
     sims = model.similarities(vectors)
-    scores = model.score(vectors, weights, sims)
+    scores = model.score(vectors, weights)
     titles = _library_titles(store, model)
-    taste = _Taste(profile, listing.category)
+    taste = _Taste(profile, listing.category, model)
     ranked: list[tuple[float, int, RankedHit]] = []
     for n, line in enumerate(lines):
         paper = line.paper
@@ -118,53 +118,70 @@ def profile_model(store: SQLiteStore, profile: Profile, index: VectorIndex) -> P
     model = CACHE.get(key)
     if model is None:
         lib_rows, lib_vectors = _indexed(index, library)
-        _, hidden_vectors = _indexed(index, hidden)
-        extra = _space(store, index)
-        texts = [paper_text(p.title, p.abstract) for p in store.vectors.sample(lib_rows.tolist())]
-        model = fit(lib_vectors, lib_rows, extra.tfidf(texts), hidden_vectors, extra.background)
+        hidden_rows, hidden_vectors = _indexed(index, hidden)
+        model = fit(
+            lib_vectors,
+            lib_rows,
+            _weights(store, index, lib_rows),
+            hidden_vectors,
+            _weights(store, index, hidden_rows),
+            _authors_of(store, profile.library_ids),
+            _background(store, index),
+        )
         CACHE.put(key, model)
     return model
 
 
-class _Space:
-    """What ranking adds to a loaded index, made once per index: the tf-idf of its model's
-    vocabulary, and the background sample every profile is fitted against."""
-
-    def __init__(self, store: SQLiteStore, index: VectorIndex) -> None:
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        model = index.model
-        self.idf = model.idf
-        self.counter = CountVectorizer(
-            ngram_range=(1, 2),
-            vocabulary={term: i for i, term in enumerate(model.vocabulary)},
-            stop_words="english",
-            strip_accents="unicode",
-            token_pattern=TOKEN_PATTERN,
-            dtype=np.float32,
-        )
-        rows = index.rowids[background_rows(len(index))]
-        texts = [paper_text(p.title, p.abstract) for p in store.vectors.sample(rows.tolist())]
-        vectors = np.asarray(index.matrix[background_rows(len(index))], dtype=np.float32)
-        self.background = Background.of(vectors, self.tfidf(texts))
-
-    def tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Unit rows of sublinear tf-idf over the space's vocabulary, as its model weighs."""
-        counts = self.counter.transform(texts).astype(np.float32)
-        counts.data = 1.0 + np.log(counts.data)
-        weighted = sparse.csr_matrix(counts.multiply(self.idf))
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
-        norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+_BACKGROUND: list[tuple[VectorIndex, Background]] = []  # for the index last used
 
 
-_SPACE: list[tuple[VectorIndex, _Space]] = []  # for the index last used
+def _background(store: SQLiteStore, index: VectorIndex) -> Background:
+    """The background sample every profile is fitted against, made once per loaded index."""
+    if not (_BACKGROUND and _BACKGROUND[0][0] is index):
+        at = background_rows(len(index))
+        vectors = np.asarray(index.matrix[at], dtype=np.float32)
+        background = Background(vectors, _weights(store, index, index.rowids[at]))
+        _BACKGROUND[:] = [(index, background)]
+    return _BACKGROUND[0][1]
 
 
-def _space(store: SQLiteStore, index: VectorIndex) -> _Space:
-    if not (_SPACE and _SPACE[0][0] is index):
-        _SPACE[:] = [(index, _Space(store, index))]
-    return _SPACE[0][1]
+def _weights(
+    store: SQLiteStore, index: VectorIndex, rowids: npt.NDArray[np.int64]
+) -> sparse.csr_matrix:
+    """Unit tf-idf rows of the papers `rowids` (ascending), over the space's vocabulary."""
+    ids = store.vectors.arxiv_ids(rowids.tolist())
+    papers = {p.arxiv_id: p for p in store.papers(ids=list(ids.values()))}
+    texts = [
+        _text(p.title, p.abstract, p) for r in rowids if (p := papers.get(ids.get(int(r), "")))
+    ]
+    return index.model.weights(texts)
+
+
+def _text(title: str, abstract: str, paper: Paper | None) -> str:
+    """What the tf-idf side reads: title, abstract and the comment (venue, project page,
+    "extension of our CVPR paper"), which the vectors leave out."""
+    comment = paper.comment if paper is not None and paper.comment else ""
+    return f"{paper_text(title, abstract)}\n{comment}"
+
+
+def _authors_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, int]:
+    """The library's recurring authors (folded names) and how many of its papers they are on."""
+    return library_authors([_name(a) for a in p.authors] for p in store.papers(ids=list(ids)))
+
+
+_DAY: list[tuple[VectorIndex, tuple[str, ...], Matrix, sparse.csr_matrix]] = []
+
+
+def _day_features(
+    store: SQLiteStore, index: VectorIndex, lines: Sequence[Line]
+) -> tuple[Matrix, sparse.csr_matrix]:
+    """The listing's vectors and tf-idf rows, kept for the last listing ranked: every
+    profile's ranking of a day shares them (100 profiles' day pays for them once)."""
+    texts = tuple(_text(x.title, x.abstract, x.paper) for x in lines)
+    key = tuple(f"{x.arxiv_id}\n{t}" for x, t in zip(lines, texts, strict=True))
+    if not (_DAY and _DAY[0][0] is index and _DAY[0][1] == key):
+        _DAY[:] = [(index, key, _vectors(store, index, lines), index.model.weights(texts))]
+    return _DAY[0][2], _DAY[0][3]
 
 
 def _indexed(index: VectorIndex, rowids: Sequence[int]) -> tuple[npt.NDArray[np.int64], Matrix]:
@@ -229,7 +246,8 @@ def _like_reasons(
 class _Taste:
     """The profile's explicit wishes: followed authors, keywords, categories, hidden papers."""
 
-    def __init__(self, profile: Profile, category: str) -> None:
+    def __init__(self, profile: Profile, category: str, model: ProfileModel) -> None:
+        self.model = model
         self.authors = {_name(a) for a in profile.authors}
         self.keywords = [(k, _phrase(k.term)) for k in profile.keywords]
         self.categories = set(profile.categories)
@@ -245,6 +263,13 @@ class _Taste:
             score += AUTHOR_BONUS
             word = "author" if len(followed) == 1 else "authors"
             reasons.append(f"{word} you follow: {', '.join(followed)}")
+        names = {_name(a): a for a in paper.authors}
+        bonus, known = self.model.author_score(n for n in names if n not in self.authors)
+        if known:
+            score += bonus
+            listed = ", ".join(f"{names[n]} ({times} papers)" for n, times in known)
+            word = "author" if len(known) == 1 else "authors"
+            reasons.append(f"{word} in your library: {listed}")
         text = f"{paper.title}\n{paper.abstract}"
         for keyword, pattern in self.keywords:
             if pattern.search(text):
