@@ -19,7 +19,7 @@ from paperboy.vectors import neighbours, terms
 from paperboy.vectors.model import paper_text
 from paperboy.vectors.neighbours import VectorIndex
 
-CANDIDATES = 1_000  # re-ranking 2,000 found no more shared authors than 1,000
+CANDIDATES = 1_000  # as good as every pair (0.404 vs 0.406 shared author); 500 lose a little
 
 
 @dataclass(frozen=True, slots=True)

