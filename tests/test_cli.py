@@ -4,28 +4,17 @@ process against a real store of the 2021 data."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from commands import one_error_line
+from commands import run_paperboy as paperboy_run
 
 import paperboy
 
 PAPER = "2103.15358"  # in the 2021 data: cs.CV/2021/03/20210329.md
-
-
-def paperboy_run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "paperboy", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +25,6 @@ def db(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Path:
     assert done.returncode == 0, done.stderr
     assert "files: 301 imported, 0 rejected" in done.stdout
     return path
-
-
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
-    """The single line a failed command printed; fails on tracebacks or anything more."""
-    assert done.returncode != 0
-    assert "Traceback" not in done.stdout + done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 # ---------------------------------------------------------------- --db after the subcommand

@@ -31,6 +31,7 @@ from paperboy.wording import plural
 if TYPE_CHECKING:
     from paperboy import export, harvest
     from paperboy.sources import PoliteClient, SourceError
+    from paperboy.vectors.neighbours import VectorIndex
 
 app = typer.Typer(
     help="Collect arXiv papers of a category, keep them in a local database, write digests.",
@@ -171,6 +172,21 @@ def writing(what: str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise fail(f"{what}: {os_message(exc)}") from None
+
+
+def _vector_index(s: SQLiteStore, missing: str) -> VectorIndex:
+    """The store's vector index, or an error saying how to build it (`missing`: what the
+    command lacks without one)."""
+    from paperboy.vectors import neighbours  # numpy and faiss: only for the commands using it
+
+    index = neighbours.load(s)
+    if index is None:
+        if s.vectors.active() is not None:
+            raise fail(
+                "the index was built by an older paperboy: run `paperboy index` to rebuild it"
+            )
+        raise fail(f"{missing}: run `paperboy index`")
+    return index
 
 
 @app.command("import")
@@ -711,7 +727,6 @@ def similar_(
     from paperboy import terminal
     from paperboy.ids import parse_ref
     from paperboy.similar import similar
-    from paperboy.vectors import neighbours
 
     ref = parse_ref(paper)
     if ref is None:
@@ -720,14 +735,7 @@ def similar_(
         found = s.get(ref.arxiv_id)
         if found is None:
             raise fail(f"{ref.arxiv_id} is not in the store {db_path(db)}")
-        index = neighbours.load(s)
-        if index is None:
-            older = s.vectors.active() is not None
-            raise fail(
-                "the index was built by an older paperboy: run `paperboy index` to rebuild it"
-                if older
-                else "no index for similar papers yet: run `paperboy index`"
-            )
+        index = _vector_index(s, "no index for similar papers yet")
         hits = similar(s, index, found, limit)
         if json_:
             data = terminal.similar_json(s, found, hits, limit)
@@ -834,20 +842,12 @@ def rank_(
 
     from paperboy import terminal
     from paperboy.ranking import rank_day
-    from paperboy.vectors import neighbours
 
     with store(db) as s:
         chosen = _profile(s, profile)
         cat = category or (chosen.categories[0] if chosen.categories else config.DEFAULT_CATEGORY)
         when = _listing_day(s, cat, day)
-        index = neighbours.load(s)
-        if index is None:
-            older = s.vectors.active() is not None
-            raise fail(
-                "the index was built by an older paperboy: run `paperboy index` to rebuild it"
-                if older
-                else "no vector index to rank with yet: run `paperboy index`"
-            )
+        index = _vector_index(s, "no vector index to rank with yet")
         ranked = rank_day(s, chosen, when, index, cat, limit)
         if not ranked.total:
             why = ranked.closed or ranked.provisional or "not harvested yet"

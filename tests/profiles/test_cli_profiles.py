@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from commands import one_error_line
 from profiles.conftest import DATA
 from typer.testing import CliRunner
 
@@ -28,15 +29,6 @@ def _process(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         env=dict(os.environ),
     )
-
-
-def _one_error(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode != 0
-    assert "Traceback" not in done.stdout + done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def test_add_reports_matched_and_unmatched_then_extend_show_list_remove(db: Path) -> None:
@@ -114,13 +106,13 @@ def test_an_unknown_category_is_refused_with_the_nearest_names(db: Path) -> None
 
 
 def test_bad_files_and_unknown_profiles_are_one_line_errors(db: Path, tmp_path: Path) -> None:
-    broken = _one_error(_process(db, "add", "ana", "--bib", str(DATA / "broken.bib")))
+    broken = one_error_line(_process(db, "add", "ana", "--bib", str(DATA / "broken.bib")))
     assert broken.startswith(f"error: {DATA / 'broken.bib'} line 7: not a BibTeX entry")
-    absent = _one_error(_process(db, "add", "ana", "--ids", str(tmp_path / "none.txt")))
+    absent = one_error_line(_process(db, "add", "ana", "--ids", str(tmp_path / "none.txt")))
     assert absent == f"error: {tmp_path / 'none.txt'}: cannot read: No such file or directory"
     # Nothing was made by either, and a good file after a bad one is not half-added.
     both = _process(db, "add", "ana", "--ids", str(DATA / "ids.txt"), "--bib", str(tmp_path))
-    assert "cannot read: Is a directory" in _one_error(both)
-    missing = _one_error(_process(db, "show", "ana"))
+    assert "cannot read: Is a directory" in one_error_line(both)
+    missing = one_error_line(_process(db, "show", "ana"))
     assert missing == f"error: no profile named 'ana' in {db}; there are none yet"
-    assert _one_error(_process(db, "remove", "ana")).startswith("error: no profile named 'ana'")
+    assert one_error_line(_process(db, "remove", "ana")).startswith("error: no profile named 'ana'")

@@ -4,31 +4,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
+
+from commands import one_error_line
+from commands import run_paperboy as paperboy
 
 from paperboy.importer import import_paths
 from paperboy.listings import listing_of
 from paperboy.store import open_store
 
 DAY = "2021-11-23"
-
-
-def paperboy(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "paperboy", *args], capture_output=True, text=True, timeout=300
-    )
-
-
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode != 0
-    assert "Traceback" not in done.stdout + done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def with_profile(db: Path, name: str, tmp_path: Path) -> None:

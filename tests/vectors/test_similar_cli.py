@@ -16,25 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from commands import one_error_line
+from commands import run_paperboy as paperboy
 
 PAPER = "2103.15358"  # Multi-Scale Vision Longformer, in the 2021 data
 
 CopyStore = Callable[[Path, Path], Path]
-
-
-def paperboy(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "paperboy", *args], capture_output=True, text=True, timeout=300
-    )
-
-
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode != 0
-    assert "Traceback" not in done.stdout + done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def similar_json(db: Path, ref: str, *more: str) -> dict[str, Any]:
