@@ -226,3 +226,11 @@ def test_hybrid_finds_a_paper_holding_only_some_of_the_words(
     query = "multiscale aliasing radiance zebrafish"
     assert ids(search(store, query, mode="keyword")) == []
     assert ids(search(store, query, mode="hybrid", index=index))[0] == "2103.13415"
+
+
+def test_hybrid_leaves_out_every_excluded_word(store: SQLiteStore, index: VectorIndex) -> None:
+    result = search(store, "diffusion models -survey -review", mode="hybrid", index=index, limit=60)
+    assert len(result.hits) == 60
+    for hit in result.hits:
+        text = f"{hit.paper.title} {hit.paper.abstract}"
+        assert not re.search(r"\b(survey|review)\b", text, re.IGNORECASE), hit.paper.arxiv_id

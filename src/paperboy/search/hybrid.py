@@ -80,7 +80,8 @@ def any_word(query: ParsedQuery, stats: TermStats | None = None) -> str | None:
     if not kept:
         return query.match
     match = " OR ".join(f'"{w}"' for w in kept)
-    return f"({match}) NOT {query.excluded}" if query.excluded else match
+    # Both sides in parentheses: NOT binds tighter than OR in FTS5.
+    return f"({match}) NOT ({query.excluded})" if query.excluded else match
 
 
 def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[int, float]]:
