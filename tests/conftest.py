@@ -50,3 +50,22 @@ def indexed_2021(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> P
         import_paths(store, [data_2021])
         index(store)
     return db
+
+
+AUTUMN = ("09", "10", "11")
+
+
+@pytest.fixture(scope="session")
+def indexed_autumn(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Path:
+    """Three months of the 2021 data (Sep-Nov) imported and indexed: the template of the
+    ranking, For you and digest tests, which each work on a copy (`copy_store`)."""
+    from paperboy.importer import import_paths
+    from paperboy.store import open_store
+    from paperboy.vectors.build import index
+
+    db = tmp_path_factory.mktemp("autumn") / "autumn.db"
+    with open_store(db) as store:
+        import_paths(store, [data_2021 / "cs.CV" / "2021" / m for m in AUTUMN])
+        report = index(store)
+    assert report.rebuilt and report.papers > 3000
+    return db

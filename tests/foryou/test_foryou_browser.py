@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from foryou.conftest import DAY, point_cloud_profile
 from live_browser import chromium, needs_chromium
 from live_web import REPO, Live
 from playwright.sync_api import Browser, Page, expect
+from stores import DAY, point_cloud_profile
 
 from paperboy.store import open_store
 from paperboy.store.profiles import Mark

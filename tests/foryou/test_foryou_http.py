@@ -13,8 +13,8 @@ from typing import Any, cast
 import httpx
 import lxml.html
 import pytest
-from foryou.conftest import DAY, point_cloud_profile, topical
 from live_web import Live
+from stores import DAY, point_cloud_profile, topical
 
 from paperboy.importer import import_paths
 from paperboy.ranking import RankedDay, rank_day

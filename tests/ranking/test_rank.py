@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
+from stores import DAY, TOPIC, point_cloud_profile, topical
 
 from paperboy.listings import listing_of
 from paperboy.ranking import RankedDay, rank_day
@@ -16,9 +16,6 @@ from paperboy.store import SQLiteStore, open_store
 from paperboy.store.profiles import Keyword, Profile
 from paperboy.vectors import neighbours
 from paperboy.vectors.neighbours import VectorIndex
-
-DAY = date(2021, 11, 23)
-TOPIC = "point cloud"
 
 
 @pytest.fixture(scope="module")
@@ -29,24 +26,12 @@ def opened(ranked_store: Path) -> Iterator[tuple[SQLiteStore, VectorIndex]]:
         yield store, index
 
 
-def topical(title: str) -> bool:
-    return TOPIC in " ".join(title.lower().split())
-
-
 def make_profile(store: SQLiteStore, name: str, ids: list[str]) -> Profile:
     pid, _ = store.profiles.ensure(name)
     store.profiles.add_papers(pid, [(i, "test") for i in ids])
     found = store.profiles.get(name)
     assert found is not None
     return found
-
-
-def point_cloud_profile(store: SQLiteStore, name: str) -> Profile:
-    """The stored papers whose titles say "point cloud", minus the test day's."""
-    day_ids = {line.arxiv_id for line in listing_of(store, "cs.CV", DAY).lines}
-    ids = [p.arxiv_id for p in store.papers() if topical(p.title) and p.arxiv_id not in day_ids]
-    assert len(ids) > 30
-    return make_profile(store, name, ids)
 
 
 def ranks(day: RankedDay) -> dict[str, int]:
