@@ -315,6 +315,7 @@ def update(
             taxonomy.check_category(name)
     except taxonomy.UnknownCategory as exc:
         raise fail(f"PAPERBOY_CATEGORIES: {exc}") from None
+    smtp = _smtp_settings()
     try:
         with (
             harvest.harvest_lock(path),
@@ -322,7 +323,10 @@ def update(
             PoliteClient() as client,
             _progress_bar() as bar,
         ):
-            run_update(s, client, categories, archive, log=bar.echo, progress=bar.show)
+            done = run_update(
+                s, client, categories, archive, log=bar.echo, progress=bar.show,
+                smtp=smtp, web=config.web_url(),
+            )  # fmt: skip
     except harvest.LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
@@ -330,6 +334,17 @@ def update(
         raise _source_failure(exc, store_note) from None
     with writing("cannot write the archive"):
         typer.echo(f"archive: {archive / 'calendar.md'}")
+    for line in done.undelivered:
+        _error(line)
+    if done.undelivered:
+        raise typer.Exit(code=1)
+
+
+def _smtp_settings() -> config.SMTPSettings | None:
+    try:
+        return config.smtp()
+    except config.ConfigError as exc:
+        raise fail(str(exc)) from None
 
 
 def _keep_index(s: SQLiteStore) -> None:
@@ -887,6 +902,10 @@ def profile_add(
         typer.Option("--keyword", help="TERM or TERM:WEIGHT (a negative weight pushes down)"),
     ] = None,
     category: CategoriesOpt = None,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help="where `update` sends the daily digest ('' stops it)"),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Make a profile, or add to one: library papers from files, authors, keywords, categories.
@@ -900,8 +919,9 @@ def profile_add(
     with store(db) as s:
         try:
             done = build.add(
-                s, name, ids or [], bib or [], author or [], keyword or [], category or []
-            )
+                s, name, ids or [], bib or [], author or [], keyword or [], category or [],
+                email=email,
+            )  # fmt: skip
         except (LibraryError, build.ProfileInputError) as exc:
             raise fail(str(exc)) from None
     for line in report.add_text(done):
@@ -959,3 +979,94 @@ def profile_remove(
         f"removed profile {profile.name} ({plural(len(profile.library), 'library paper')}, "
         f"{plural(len(profile.marks), 'mark')})"
     )
+
+
+# ---------------------------------------------------------------- e-mailed digests
+
+
+@app.command("digest")
+def digest_(
+    profile: Annotated[str, typer.Option("--profile", "-p", help="the profile to rank for")],
+    day: Annotated[
+        str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
+    ] = "latest",
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="address (default: the profile's --email)")
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help="send it (else print it)")] = False,
+    limit: Annotated[int, typer.Option(min=0, help="papers in it (0: every one)")] = 20,
+    mime: Annotated[bool, typer.Option("--mime", help="print the whole MIME message")] = False,
+    db: DbOpt = None,
+) -> None:
+    """A profile's ranked day as an e-mail: printed, or sent with --send.
+
+    SMTP settings come from PAPERBOY_SMTP_HOST, _PORT, _SECURITY (starttls, tls, none),
+    _USER, _PASSWORD, _FROM and _CA_FILE; links back to the web reader from
+    PAPERBOY_BASE_URL. A digest sent is recorded, so `update` does not send it again.
+    """
+    from paperboy.delivery import due, message
+    from paperboy.delivery.addresses import AddressError
+    from paperboy.delivery.addresses import addresses as addresses_of
+    from paperboy.delivery.send import SendError
+    from paperboy.ranking import rank_day
+
+    smtp = _smtp_settings()
+    if send and smtp is None:
+        raise fail("--send needs an SMTP server: set PAPERBOY_SMTP_HOST and PAPERBOY_SMTP_FROM")
+    with store(db) as s:
+        chosen = _profile(s, profile)
+        try:
+            addresses = addresses_of(", ".join(to)) if to else None
+        except AddressError as exc:
+            raise fail(f"--to: {exc}") from None
+        addresses = addresses or (addresses_of(chosen.email) if chosen.email else [])
+        if send and not addresses:
+            raise fail(
+                "no address to send to: give --to, or "
+                f"`paperboy profile add {chosen.name} --email ADDRESS`"
+            )
+        category = due.category_of(chosen)
+        when = _listing_day(s, category, day)
+        index = _vector_index(s, "no vector index to rank with yet")
+        ranked = rank_day(s, chosen, when, index, category, limit)
+        if not ranked.total:
+            why = ranked.closed or ranked.provisional or "not harvested yet"
+            raise fail(f"no {category} listing known for {when:%a, %-d %b %Y}: {why}")
+        if send:
+            assert smtp is not None
+            try:
+                due.deliver(s, smtp, chosen, ranked, addresses, config.web_url())
+            except SendError as exc:
+                raise fail(f"digest not sent: {exc}") from None
+            typer.echo(
+                f"sent {len(ranked.hits)} papers of {when:%a %-d %b %Y} to {', '.join(addresses)}"
+            )
+            return
+    sender = smtp.sender if smtp else "paperboy@localhost"
+    digest = message.digest(chosen.name, ranked, config.web_url())
+    if mime:
+        sys.stdout.buffer.write(message.message(digest, sender, addresses).as_bytes())
+        return
+    typer.echo(
+        f"From: {sender}\nTo: {', '.join(addresses) or '(no address)'}\nSubject: {digest.subject}\n"
+    )
+    typer.echo(message.text(digest), nl=False)
+
+
+@app.command("deliver")
+def deliver_(db: DbOpt = None) -> None:
+    """E-mail every profile with an address its ranked latest day, unless already sent
+    (what `update` does after harvesting; for a store harvested elsewhere)."""
+    from paperboy import update
+
+    smtp = _smtp_settings()
+    if smtp is None:
+        raise fail("no SMTP server: set PAPERBOY_SMTP_HOST and PAPERBOY_SMTP_FROM")
+    with store(db) as s:
+        failed = update.send_digests(s, smtp, date.today(), config.web_url(), typer.echo)
+        if not s.profiles.emailed():
+            typer.echo("no profile has an address: `paperboy profile add NAME --email ADDRESS`")
+    for line in failed:
+        _error(line)
+    if failed:
+        raise typer.Exit(code=1)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from paperboy import export, harvest, listings
+from paperboy.config import SMTPSettings
 from paperboy.sources import PoliteClient
 from paperboy.store import SQLiteStore
 from paperboy.vectors import build
@@ -25,6 +26,7 @@ FIRST_RUN_DAYS = 7
 class UpdateReport:
     lines: list[str] = field(default_factory=list)
     files: int = 0
+    undelivered: list[str] = field(default_factory=list)  # digests that failed to go out
 
 
 def since(store: SQLiteStore, source: str, category: str, today: date) -> date:
@@ -44,11 +46,13 @@ def run_update(
     now: datetime | None = None,
     log: Callable[[str], None] = print,
     progress: build.Progress = build.quiet,
+    smtp: SMTPSettings | None = None,
+    web: str | None = None,
 ) -> UpdateReport:
     """Harvest (query API for new papers, OAI-PMH for new versions, RSS for today's
-    announcement), write the archive, then index the new papers (building the vector space
-    when there is none: similar papers just work). Raises SourceError when arXiv fails for
-    good."""
+    announcement), write the archive, index the new papers (building the vector space when
+    there is none: similar papers just work), then e-mail each profile with an address its
+    ranked day, once a day. Raises SourceError when arXiv fails for good."""
     now = now or datetime.now(UTC)
     today = now.date()
     report = UpdateReport()
@@ -73,4 +77,33 @@ def run_update(
     started = time.perf_counter()
     indexed = build.index(store, progress=progress)
     log(indexed.summary(time.perf_counter() - started))
+    report.undelivered = send_digests(store, smtp, today, web, log)
     return report
+
+
+def send_digests(
+    store: SQLiteStore,
+    smtp: SMTPSettings | None,
+    today: date,
+    web: str | None,
+    log: Callable[[str], None],
+) -> list[str]:
+    """E-mail the digests that are due; the lines of those that failed."""
+    from paperboy.delivery.due import deliver_due
+    from paperboy.vectors import neighbours
+
+    emailed = store.profiles.emailed()
+    if not emailed:
+        return []
+    if smtp is None:
+        log(f"digests: {plural(len(emailed), 'profile')} with an address, none sent: "
+            "set PAPERBOY_SMTP_HOST (and PAPERBOY_SMTP_FROM) to send them")  # fmt: skip
+        return []
+    index = neighbours.load(store)
+    if index is None:
+        return ["digests: no vector index to rank with: run `paperboy index`"]
+    outcomes = deliver_due(store, smtp, index, today, web)
+    for outcome in outcomes:
+        if not outcome.failed:
+            log(f"digest {outcome.line}")
+    return [f"digest {o.line}" for o in outcomes if o.failed]

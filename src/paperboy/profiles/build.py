@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperboy import taxonomy
+from paperboy.delivery.addresses import AddressError, addresses
 from paperboy.profiles.bib import read_bib_file
 from paperboy.profiles.library import LibraryRead, read_ids_file
 from paperboy.store import SQLiteStore
@@ -65,6 +66,8 @@ class AddReport:
     authors_added: list[str] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
     categories_added: list[str] = field(default_factory=list)
+    email: str | None = None  # the digest's address, when `email_set`
+    email_set: bool = False
 
 
 def add(
@@ -75,10 +78,17 @@ def add(
     authors: Sequence[str] = (),
     keywords: Sequence[str] = (),
     categories: Sequence[str] = (),
+    email: str | None = None,
 ) -> AddReport:
-    """Create the profile or extend it. Every file is read and every value checked before
-    anything is written; then all of it is written in one transaction."""
+    """Create the profile or extend it (`email` '' takes its address away, None keeps it).
+    Every file is read and every value checked before anything is written; then all of it
+    is written in one transaction."""
     check_name(name)
+    if email:
+        try:
+            addresses(email)
+        except AddressError as exc:
+            raise ProfileInputError(f"--email: {exc}") from None
     parsed = [parse_keyword(k) for k in keywords]
     for category in categories:
         try:
@@ -100,5 +110,8 @@ def add(
         report.authors_added = store.profiles.add_authors(pid, names)
         store.profiles.set_keywords(pid, parsed)
         report.categories_added = store.profiles.add_categories(pid, categories)
+        if email is not None:
+            store.profiles.set_email(pid, email or None)
+            report.email, report.email_set = email or None, True
         report.library_size = len(store.profiles.papers(pid))
     return report

@@ -13,14 +13,16 @@ from paperboy.store import SQLiteStore
 from paperboy.store.profiles import Keyword, Profile, ProfileSummary
 from paperboy.wording import plural
 
+SHOWN_DELIVERIES = 5  # the latest digests `profile show` lists
+
 
 def add_text(report: AddReport) -> list[str]:
     """Lines saying what was added: per file, matched and unmatched (listed), then totals."""
     given = report.reads or report.authors_added or report.keywords or report.categories_added
-    if not report.created and not given:
+    if not report.created and not given and not report.email_set:
         return [
             f"profile {report.name} exists and nothing new was given "
-            "(--ids, --bib, --author, --keyword, --category add to it)"
+            "(--ids, --bib, --author, --keyword, --category, --email add to it)"
         ]
     how = "created" if report.created else "extended"
     lines = [f"{how} profile {report.name}" + ("" if report.created else " (it existed)")]
@@ -37,6 +39,10 @@ def add_text(report: AddReport) -> list[str]:
         lines.append(f"keywords: {keywords_text(report.keywords)}")
     if report.categories_added:
         lines.append(f"categories: {', '.join(report.categories_added)}")
+    if report.email_set:
+        lines.append(
+            f"digest: e-mailed to {report.email}" if report.email else "digest: not e-mailed"
+        )
     return lines
 
 
@@ -92,6 +98,18 @@ def profile_json(store: SQLiteStore, profile: Profile) -> dict[str, object]:
         "keywords": [{"term": k.term, "weight": k.weight} for k in profile.keywords],
         "categories": list(profile.categories),
         "marks": [{"arxiv_id": m.arxiv_id, "mark": m.mark, "at": m.at} for m in profile.marks],
+        "email": profile.email,
+        "deliveries": [
+            {
+                "day": d.day.isoformat(),
+                "category": d.category,
+                "address": d.address,
+                "state": d.state,
+                "at": d.at,
+                "error": d.error,
+            }
+            for d in store.deliveries.of_profile(profile.id)
+        ],
     }
 
 
@@ -106,6 +124,12 @@ def profile_text(store: SQLiteStore, profile: Profile) -> list[str]:
     lines.append(f"keywords: {keywords_text(profile.keywords) or '-'}")
     lines.append(f"categories: {', '.join(profile.categories) or '-'}")
     lines.append(f"marks: {len(profile.saved)} saved, {len(profile.hidden)} hidden")
+    lines.append(
+        f"digest: e-mailed to {profile.email}" if profile.email else "digest: not e-mailed"
+    )
+    for d in store.deliveries.of_profile(profile.id)[:SHOWN_DELIVERIES]:
+        why = f": {d.error}" if d.error else ""
+        lines.append(f"  {d.day} {d.category} to {d.address}: {d.state} {d.at}{why}")
     return lines
 
 

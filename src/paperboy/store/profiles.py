@@ -55,6 +55,7 @@ class Profile:
     keywords: tuple[Keyword, ...]
     categories: tuple[str, ...]
     marks: tuple[PaperMark, ...]
+    email: str | None = None  # where `update` sends the daily digest, if anywhere
 
     @property
     def library_ids(self) -> list[str]:
@@ -116,6 +117,16 @@ class ProfileTables:
         assert cur.lastrowid is not None
         return cur.lastrowid, True
 
+    def set_email(self, profile: int, address: str | None) -> None:
+        """Send this profile's daily digest to `address` (None: to nobody)."""
+        with self.store.transaction():
+            self.conn.execute("UPDATE profiles SET email = ? WHERE id = ?", (address, profile))
+
+    def emailed(self) -> list[str]:
+        """The names of the profiles that have an address for their digest."""
+        rows = self.conn.execute("SELECT name FROM profiles WHERE email IS NOT NULL ORDER BY name")
+        return [r[0] for r in rows]
+
     def remove(self, name: str) -> bool:
         """Remove a profile and, by cascade, all it owns; False if there was none."""
         with self.store.transaction():
@@ -124,7 +135,7 @@ class ProfileTables:
 
     def get(self, name: str) -> Profile | None:
         row = self.conn.execute(
-            "SELECT id, name, created FROM profiles WHERE name = ?", (name,)
+            "SELECT id, name, created, email FROM profiles WHERE name = ?", (name,)
         ).fetchone()
         if row is None:
             return None
@@ -138,6 +149,7 @@ class ProfileTables:
             keywords=tuple(self.keywords(pid)),
             categories=tuple(self.categories(pid)),
             marks=tuple(self.marks(pid)),
+            email=row[3],
         )
 
     def summaries(self) -> list[ProfileSummary]:

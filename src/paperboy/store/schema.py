@@ -221,7 +221,27 @@ CREATE TABLE paper_marks (
 CREATE INDEX papers_by_doi ON papers (lower(doi)) WHERE doi IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# Version 8: e-mailed digests (paperboy.delivery). A profile may name the address its daily
+# digest goes to. A delivery is claimed ('sending') before the SMTP dialogue, marked 'sent'
+# before the message's final dot reaches the server (a run killed after that never sends it
+# twice; one killed earlier finds the claim unsent and sends it again), and marked 'failed'
+# with the server's reason when the server refuses it.
+_V8 = """
+ALTER TABLE profiles ADD COLUMN email TEXT;
+CREATE TABLE deliveries (
+    profile INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    day TEXT NOT NULL,                -- the announcement day of the ranked listing
+    address TEXT NOT NULL COLLATE NOCASE,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed')),
+    message_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    error TEXT,                       -- the server and its reason, when 'failed'
+    PRIMARY KEY (profile, category, day, address)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

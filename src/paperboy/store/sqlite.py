@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from paperboy.record import Paper, Version, id_month
+from paperboy.store.deliveries import DeliveryTables
 from paperboy.store.profiles import ProfileTables
 from paperboy.store.schema import migrate
 from paperboy.store.vectors import VectorTables
@@ -102,6 +103,7 @@ class SQLiteStore:
         migrate(self.conn)
         self.vectors = VectorTables(self)
         self.profiles = ProfileTables(self)
+        self.deliveries = DeliveryTables(self)
 
     def close(self) -> None:
         self.conn.close()
