@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from arxiv_server.fixtures import june_2021  # noqa: F401  (a fixture)
 from mail_server import MailServer
 from stores import copy_store, point_cloud_profile
 
