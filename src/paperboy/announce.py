@@ -29,12 +29,14 @@ from paperboy.holidays import KnownHolidays
 from paperboy.record import Paper, Version, split_id
 
 __all__ = [
+    "ANNOUNCED",
     "CUTOFF",
     "EASTERN",
     "HOLIDAYS",
     "NO_HOLIDAYS",
     "ListingEntry",
     "Section",
+    "announced_at",
     "announcement_days",
     "cutoff_day",
     "id_sort_key",
@@ -51,6 +53,7 @@ __all__ = [
 
 EASTERN = ZoneInfo("America/New_York")
 CUTOFF = time(14, 0)  # Eastern; DST moves it between 18:00 and 19:00 UTC
+ANNOUNCED = time(20, 0)  # Eastern, the evening before the listing date
 _DAY = timedelta(days=1)
 _NEW_ID = re.compile(r"^(?P<month>\d{4})\.(?P<number>\d{4,5})$")
 _OLD_ID = re.compile(
@@ -69,6 +72,11 @@ NO_HOLIDAYS: frozenset[date] = frozenset()
 def is_announcement_day(day: date, holidays: Set[date] = HOLIDAYS) -> bool:
     """Whether arXiv publishes a listing dated `day` (weekdays that are not holidays)."""
     return day.weekday() < 5 and day not in holidays
+
+
+def announced_at(day: date) -> datetime:
+    """When the listing dated `day` went out: 20:00 Eastern the evening before."""
+    return datetime.combine(day - _DAY, ANNOUNCED, EASTERN)
 
 
 def next_announcement_day(day: date, holidays: Set[date] = HOLIDAYS) -> date:

@@ -822,6 +822,13 @@ def site(
         f"{plural(result.papers, 'paper')}, with browser search in "
         f"{plural(result.shards, 'monthly shard')}: {out / 'index.html'}"
     )
+    if result.profile_feeds:
+        names = ", ".join(result.profile_feeds)
+        typer.echo(f"feeds of {plural(len(result.profile_feeds), 'profile')} ({names}): "
+                   f"{out / 'feeds' / 'profile'}")  # fmt: skip
+    if result.unranked:
+        typer.echo(f"no feed for {plural(result.unranked, 'profile')}: no vector index to "
+                   "rank their days by (run `paperboy index`)", err=True)  # fmt: skip
 
 
 @app.command()
@@ -994,7 +1001,7 @@ def digest_(
         list[str] | None, typer.Option("--to", help="address (default: the profile's --email)")
     ] = None,
     send: Annotated[bool, typer.Option("--send", help="send it (else print it)")] = False,
-    limit: Annotated[int, typer.Option(min=0, help="papers in it (0: every one)")] = 20,
+    limit: Annotated[int, typer.Option(min=0, help="papers in it (0: all)")] = config.DIGEST_SIZE,
     mime: Annotated[bool, typer.Option("--mime", help="print the whole MIME message")] = False,
     db: DbOpt = None,
 ) -> None:

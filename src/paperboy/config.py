@@ -11,6 +11,7 @@ from typing import Literal
 from platformdirs import user_data_dir
 
 DEFAULT_CATEGORY = "cs.CV"
+DIGEST_SIZE = 20  # papers in a digest or a profile feed's day: about what a researcher reads
 
 
 def data_dir() -> Path:

@@ -1,27 +1,42 @@
-"""RSS and Atom feeds (feedgen): the latest papers of a category, or of a saved search.
+"""RSS and Atom feeds (feedgen): the latest papers of a category, of a saved search, of
+tonight's listing, or of a profile's last days ranked for it.
 
 A saved search is its URL: a feed reader that keeps /feeds/search.atom?q=… gets the newest
-papers matching that query whenever it polls. Feed text is plain text; feedgen escapes it.
-Feed readers show text as it is, so the LaTeX of titles and abstracts is turned into Unicode.
+papers matching that query whenever it polls. A profile's feed is its e-mail digest as a feed:
+the top papers of each of the last announcement days, best first, each with its reasons.
+
+Feed text is plain text; feedgen escapes it. Feed readers show text as it is, so the LaTeX of
+titles and abstracts is turned into Unicode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
+from paperboy import announce, config
 from paperboy.latex import to_unicode
 from paperboy.record import Paper
 from paperboy.search import search
 from paperboy.store import SQLiteStore
 from paperboy.textfix import xml_safe
 
+if TYPE_CHECKING:
+    from paperboy.ranking import RankedDay
+    from paperboy.store.profiles import Profile
+    from paperboy.vectors.neighbours import VectorIndex
+
 Kind = Literal["atom", "rss"]
 MAX_ENTRIES = 200
 CATEGORY_DAYS = 7
+PROFILE_DAYS = 5  # a working week of listings: a reader away for days misses none
+LOOK_BACK = 21  # calendar days searched for them (holidays, a store harvested late)
+NO_INDEX = "No vector index yet: run `paperboy index` to rank the days for this profile"
 
 
 def latest_papers(store: SQLiteStore, category: str, days: int = CATEGORY_DAYS) -> list[Paper]:
@@ -92,6 +107,97 @@ def listing_feed(
     return render(papers, kind, title, subtitle, self_url, page_url, site_url)
 
 
+def profile_feed(
+    store: SQLiteStore,
+    profile: Profile,
+    index: VectorIndex | None,
+    kind: Kind,
+    self_url: str,
+    page_url: Callable[[Paper], str] | None = None,
+    site_url: str = "",
+    today: date | None = None,
+) -> bytes:
+    """The last PROFILE_DAYS listings of the profile's category, each ranked for it as its
+    digest is: the top DIGEST_SIZE papers of a day, best first, their reasons leading the
+    summary. An entry is a paper on a day, so a paper listed again (a replacement) is new."""
+    category = profile.categories[0] if profile.categories else config.DEFAULT_CATEGORY
+    title = f"paperboy: {category} for {profile.name}"
+    if index is None:
+        return render([], kind, title, NO_INDEX, self_url, site_url=site_url)
+    days = _listing_days(store, category, today or date.today())
+    ranked = [_ranked(store, profile, day, index, category) for day in days]
+    entries = [
+        _Ranked(hit.paper, day.day, n, hit.reasons, hit.section)
+        for day in ranked
+        for n, hit in enumerate(day.hits, start=1)
+    ]
+    shown = ", ".join(f"{d.day:%a %-d %b}" for d in ranked) or "no listing yet"
+    subtitle = f"The top {config.DIGEST_SIZE} {category} papers of each day for {profile.name}: "
+    fg = _generator(title, subtitle + shown, self_url, site_url)
+    fg.updated(max((announce.announced_at(d.day) for d in ranked), default=_EPOCH))
+    for entry in reversed(entries):  # feedgen puts the last added first
+        _ranked_entry(fg, entry, profile.name, self_url, page_url)
+    return _body(fg, kind)
+
+
+def _listing_days(store: SQLiteStore, category: str, today: date) -> Iterator[date]:
+    """The latest complete listing and the announcement days before it, newest first."""
+    from paperboy import listings
+
+    latest = listings.latest_complete(store, category, today)
+    if latest is None:
+        return
+    day, found = latest, 0
+    while found < PROFILE_DAYS and day > latest - timedelta(days=LOOK_BACK):
+        if announce.is_announcement_day(day) and listings.day_listing(store, category, day):
+            found += 1
+            yield day
+        day -= timedelta(days=1)
+
+
+def _ranked(
+    store: SQLiteStore, profile: Profile, day: date, index: VectorIndex, category: str
+) -> RankedDay:
+    from paperboy.ranking import rank_day  # numpy and scipy: loaded on first use
+
+    return rank_day(store, profile, day, index, category, config.DIGEST_SIZE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """A paper as a profile's feed shows it: on a day, at a rank, for reasons."""
+
+    paper: Paper
+    day: date
+    rank: int
+    reasons: list[str]
+    section: str
+
+
+_SECTIONS = {"cross": "cross-list", "replace": "replacement"}
+
+
+def _ranked_entry(
+    fg: FeedGenerator,
+    item: _Ranked,
+    profile: str,
+    self_url: str,
+    page_url: Callable[[Paper], str] | None,
+) -> None:
+    entry = _entry(fg, item.paper, page_url)
+    # One entry per paper and day; the feed's own URL keeps two profiles' entries apart.
+    entry.id(f"{self_url}#{item.day.isoformat()}/{item.paper.arxiv_id}")
+    entry.guid(f"{self_url}#{item.day.isoformat()}/{item.paper.arxiv_id}", permalink=False)
+    when = announce.announced_at(item.day)
+    entry.published(when)
+    entry.updated(when)
+    section = _SECTIONS.get(item.section)
+    heading = f"{item.day:%a %-d %b %Y}, no. {item.rank} for {profile}"
+    heading += f" ({section})" if section else ""
+    why = "".join(f"\n- {reason}" for reason in item.reasons)
+    entry.summary(_xml_text(f"{heading}{why}\n\n{to_unicode(item.paper.abstract)}"))
+
+
 def render(
     papers: Sequence[Paper],
     kind: Kind,
@@ -102,6 +208,17 @@ def render(
     site_url: str = "",
 ) -> bytes:
     """A feed of `papers`; entries link to `page_url(paper)` or else arXiv's abstract page."""
+    fg = _generator(title, subtitle, self_url, site_url)
+    fg.updated(max((p.updated for p in papers), default=_EPOCH))
+    for paper in reversed(papers):  # feedgen puts the last added first
+        _entry(fg, paper, page_url)
+    return _body(fg, kind)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _generator(title: str, subtitle: str, self_url: str, site_url: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(_xml_text(title) or "paperboy")
@@ -111,14 +228,15 @@ def render(
     fg.link(href=site_url or self_url, rel="alternate")
     fg.language("en")
     fg.generator("paperboy")
-    fg.updated(max((p.updated for p in papers), default=datetime(1970, 1, 1, tzinfo=UTC)))
-    for paper in reversed(papers):  # feedgen puts the last added first
-        _entry(fg, paper, page_url)
+    return fg
+
+
+def _body(fg: FeedGenerator, kind: Kind) -> bytes:
     body: bytes = fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)
     return body
 
 
-def _entry(fg: FeedGenerator, paper: Paper, page_url: Callable[[Paper], str] | None) -> None:
+def _entry(fg: FeedGenerator, paper: Paper, page_url: Callable[[Paper], str] | None) -> FeedEntry:
     abs_url = f"https://arxiv.org/abs/{paper.arxiv_id}"
     entry = fg.add_entry()
     entry.id(abs_url)
@@ -132,6 +250,7 @@ def _entry(fg: FeedGenerator, paper: Paper, page_url: Callable[[Paper], str] | N
     for category in paper.categories:
         entry.category(term=category)
     entry.summary(_xml_text(to_unicode(paper.abstract)))
+    return entry
 
 
 def _one_line(text: str) -> str:

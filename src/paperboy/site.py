@@ -18,7 +18,7 @@ import gzip
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,6 +46,8 @@ class SiteResult:
     papers: int = 0
     shards: int = 0  # monthly search shards
     categories: list[str] = field(default_factory=list)
+    profile_feeds: list[str] = field(default_factory=list)  # profiles whose feed was written
+    unranked: int = 0  # profiles without a feed: no vector index to rank their days by
 
 
 @dataclass(slots=True)
@@ -136,6 +138,8 @@ def write_site(
         _write_feeds(
             store, writer, category, base_url, {p.submitted_day for p in by_category[category]}
         )
+    written = {c: {p.submitted_day for p in by_category[c]} for c in held}
+    _write_profile_feeds(store, writer, base_url, written, end)
     result.papers = len(homes)
     _write_search(writer, list(homes.values()), held)
     _write_home(writer, held, by_category)
@@ -287,23 +291,70 @@ def _write_calendars(
 def _write_feeds(
     store: SQLiteStore, w: _Writer, category: str, base_url: str, written: set[date]
 ) -> None:
-    root = base_url.rstrip("/") + "/" if base_url else ""
-
-    def page_url(p: Paper) -> str:
-        if p.submitted_day in written:
-            return f"{root}{category}/{p.submitted_day.isoformat()}/#{p.arxiv_id}"
-        return f"https://arxiv.org/abs/{p.arxiv_id}"
-
+    root = _root(base_url)
     for kind in ("atom", "rss"):
         body = feeds.category_feed(
             store,
             category,
             kind,
             f"{root}feeds/{category}.{kind}",
-            page_url=page_url if root else None,
+            page_url=_page_url(root, category, written) if root else None,
             site_url=root or f"https://arxiv.org/list/{category}/new",
         )
         w.file(f"feeds/{category}.{kind}", body)
+
+
+def _write_profile_feeds(
+    store: SQLiteStore,
+    w: _Writer,
+    base_url: str,
+    written: dict[str, set[date]],
+    end: date | None,
+) -> None:
+    """Each profile's feed (its last days ranked for it), when there is an index to rank by.
+    Always rewritten: a profile's library and marks change without any paper changing."""
+    names = [s.name for s in store.profiles.summaries()]
+    if not names:
+        return
+    from paperboy.vectors import neighbours  # numpy and faiss: only when there are profiles
+
+    index = neighbours.load(store)
+    if index is None:
+        w.result.unranked = len(names)
+        return
+    root = _root(base_url)
+    for name in names:
+        profile = store.profiles.get(name)
+        assert profile is not None
+        category = profile.categories[0] if profile.categories else config.DEFAULT_CATEGORY
+        path = f"feeds/profile/{name}.atom"
+        body = feeds.profile_feed(
+            store,
+            profile,
+            index,
+            "atom",
+            f"{root}{path}",
+            page_url=_page_url(root, category, written.get(category, set())) if root else None,
+            site_url=root or f"https://arxiv.org/list/{category}/new",
+            today=end,
+        )
+        w.file(path, body)
+        w.result.profile_feeds.append(name)
+
+
+def _root(base_url: str) -> str:
+    return base_url.rstrip("/") + "/" if base_url else ""
+
+
+def _page_url(root: str, category: str, written: set[date]) -> Callable[[Paper], str]:
+    """A paper's place in the site: its day page when the site holds that day, else arXiv."""
+
+    def page_url(p: Paper) -> str:
+        if p.submitted_day in written:
+            return f"{root}{category}/{p.submitted_day.isoformat()}/#{p.arxiv_id}"
+        return f"https://arxiv.org/abs/{p.arxiv_id}"
+
+    return page_url
 
 
 def search_rows(

@@ -63,18 +63,21 @@ def test_deliver_sends_the_latest_day_once(tmp_path: Path, mail_db: Path) -> Non
 
 def killed_at(db: Path, server: MailServer, where: str) -> None:
     """Run `paperboy deliver` and kill it -9 from the server, at RCPT or after the dot."""
+    pids: list[int] = []
+    kill: Hook = lambda: os.kill(pids[0], signal.SIGKILL)  # noqa: E731
+    if where == "rcpt":
+        server.mailbox.on_rcpt = kill
+    else:
+        server.mailbox.on_data = kill
     proc = subprocess.Popen(
         [sys.executable, "-m", "paperboy", "deliver", "--db", str(db)],
         env={**os.environ, **smtp_env(server)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    kill: Hook = lambda: os.kill(proc.pid, signal.SIGKILL)  # noqa: E731
-    if where == "rcpt":
-        server.mailbox.on_rcpt = kill
-    else:
-        server.mailbox.on_data = kill
-    assert proc.wait(timeout=300) == -signal.SIGKILL
+    pids.append(proc.pid)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == -signal.SIGKILL, err.decode()
     server.mailbox.on_rcpt = server.mailbox.on_data = None
 
 

@@ -19,8 +19,6 @@ from paperboy.store.deliveries import Key
 from paperboy.store.profiles import Profile
 from paperboy.vectors.neighbours import VectorIndex
 
-DIGEST_SIZE = 20  # papers in a digest: about what a researcher reads of a day
-
 
 def category_of(profile: Profile) -> str:
     return profile.categories[0] if profile.categories else config.DEFAULT_CATEGORY
@@ -67,7 +65,7 @@ def deliver_due(
     index: VectorIndex,
     today: date,
     web: str | None = None,
-    limit: int = DIGEST_SIZE,
+    limit: int = config.DIGEST_SIZE,
 ) -> list[Outcome]:
     """Send every profile with an address its digest of the latest complete listing, unless
     that day already went to that address. One profile's failure does not stop the others."""

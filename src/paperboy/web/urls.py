@@ -93,6 +93,9 @@ class Urls:
     def listing_feed(self, category: str, kind: str = "atom") -> str:
         return self.to(f"feeds/{category}/listing.{kind}")
 
+    def profile_feed(self, profile: str, kind: str = "atom") -> str:
+        return self.to(f"feeds/profile/{quote(profile, safe='')}.{kind}")
+
     def search_feed(self, q: str, category: str = "", kind: str = "atom") -> str:
         return self.to(
             f"feeds/search.{kind}", {k: v for k, v in (("q", q), ("category", category)) if v}

@@ -1,4 +1,5 @@
-"""Atom and RSS feeds: a category's latest papers, tonight's listing, and a saved search."""
+"""Atom and RSS feeds: a category's latest papers, tonight's listing, a saved search, and a
+profile's last days ranked for it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from paperboy import feeds
+from paperboy.web.foryou import profile_named
 from paperboy.web.params import check_category
 from paperboy.web.reader import Reader, ReaderDep
 
@@ -32,6 +34,15 @@ def search_feed(
 ) -> Response:
     return _feed(reader, request, kind, lambda r, url: feeds.search_feed(
         r.store, q, kind, url, category=category or None, page_url=r.paper_url,
+        site_url=r.url("/"),
+    ))  # fmt: skip
+
+
+@router.get("/profile/{name}.{kind}", summary="Feed of a profile's last days, ranked for it")
+def profile_feed(reader: ReaderDep, request: Request, name: str, kind: Kind) -> Response:
+    profile = profile_named(reader.store, name)
+    return _feed(reader, request, kind, lambda r, url: feeds.profile_feed(
+        r.store, profile, r.vector_index(), kind, url, page_url=r.paper_url,
         site_url=r.url("/"),
     ))  # fmt: skip
 
