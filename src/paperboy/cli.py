@@ -30,6 +30,7 @@ from paperboy.wording import plural
 
 if TYPE_CHECKING:
     from paperboy import export, harvest
+    from paperboy.ranking import RankedDay
     from paperboy.sources import PoliteClient, SourceError
     from paperboy.vectors.neighbours import VectorIndex
 
@@ -863,22 +864,29 @@ def rank_(
     import json
 
     from paperboy import terminal
-    from paperboy.ranking import rank_day
 
     with store(db) as s:
         chosen = _profile(s, profile)
-        cat = category or (chosen.categories[0] if chosen.categories else config.DEFAULT_CATEGORY)
-        when = _listing_day(s, cat, day)
-        index = _vector_index(s, "no vector index to rank with yet")
-        ranked = rank_day(s, chosen, when, index, cat, limit)
-        if not ranked.total:
-            why = ranked.closed or ranked.provisional or "not harvested yet"
-            raise fail(f"no {cat} listing known for {when:%a, %-d %b %Y}: {why}")
+        ranked = _ranked_day(s, chosen, category or chosen.category, day, limit)
         if json_:
             data = terminal.ranked_json(s, chosen.name, ranked, limit)
             typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         else:
             typer.echo(terminal.ranked_text(chosen.name, ranked))
+
+
+def _ranked_day(s: SQLiteStore, profile: Profile, category: str, day: str, limit: int) -> RankedDay:
+    """The listing of `day` (as --date gives it) ranked for `profile`, or an error saying
+    why there is none."""
+    from paperboy.ranking import rank_day
+
+    when = _listing_day(s, category, day)
+    index = _vector_index(s, "no vector index to rank with yet")
+    ranked = rank_day(s, profile, when, index, category, limit)
+    if not ranked.total:
+        why = ranked.closed or ranked.provisional or "not harvested yet"
+        raise fail(f"no {category} listing known for {when:%a, %-d %b %Y}: {why}")
+    return ranked
 
 
 # ---------------------------------------------------------------- profiles
@@ -1015,7 +1023,6 @@ def digest_(
     from paperboy.delivery.addresses import AddressError
     from paperboy.delivery.addresses import addresses as addresses_of
     from paperboy.delivery.send import SendError
-    from paperboy.ranking import rank_day
 
     smtp = _smtp_settings()
     if send and smtp is None:
@@ -1032,13 +1039,7 @@ def digest_(
                 "no address to send to: give --to, or "
                 f"`paperboy profile add {chosen.name} --email ADDRESS`"
             )
-        category = due.category_of(chosen)
-        when = _listing_day(s, category, day)
-        index = _vector_index(s, "no vector index to rank with yet")
-        ranked = rank_day(s, chosen, when, index, category, limit)
-        if not ranked.total:
-            why = ranked.closed or ranked.provisional or "not harvested yet"
-            raise fail(f"no {category} listing known for {when:%a, %-d %b %Y}: {why}")
+        ranked = _ranked_day(s, chosen, chosen.category, day, limit)
         if send:
             assert smtp is not None
             try:
@@ -1046,7 +1047,8 @@ def digest_(
             except SendError as exc:
                 raise fail(f"digest not sent: {exc}") from None
             typer.echo(
-                f"sent {len(ranked.hits)} papers of {when:%a %-d %b %Y} to {', '.join(addresses)}"
+                f"sent {len(ranked.hits)} papers of {ranked.day:%a %-d %b %Y} to "
+                f"{', '.join(addresses)}"
             )
             return
     sender = smtp.sender if smtp else "paperboy@localhost"

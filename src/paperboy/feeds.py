@@ -120,7 +120,7 @@ def profile_feed(
     """The last PROFILE_DAYS listings of the profile's category, each ranked for it as its
     digest is: the top DIGEST_SIZE papers of a day, best first, their reasons leading the
     summary. An entry is a paper on a day, so a paper listed again (a replacement) is new."""
-    category = profile.categories[0] if profile.categories else config.DEFAULT_CATEGORY
+    category = profile.category
     title = f"paperboy: {category} for {profile.name}"
     if index is None:
         return render([], kind, title, NO_INDEX, self_url, site_url=site_url)

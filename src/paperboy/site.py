@@ -326,7 +326,7 @@ def _write_profile_feeds(
     for name in names:
         profile = store.profiles.get(name)
         assert profile is not None
-        category = profile.categories[0] if profile.categories else config.DEFAULT_CATEGORY
+        category = profile.category
         path = f"feeds/profile/{name}.atom"
         body = feeds.profile_feed(
             store,

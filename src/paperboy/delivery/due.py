@@ -20,10 +20,6 @@ from paperboy.store.profiles import Profile
 from paperboy.vectors.neighbours import VectorIndex
 
 
-def category_of(profile: Profile) -> str:
-    return profile.categories[0] if profile.categories else config.DEFAULT_CATEGORY
-
-
 def deliver(
     store: SQLiteStore,
     smtp: SMTPSettings,
@@ -86,7 +82,7 @@ def _deliver_one(
     web: str | None,
     limit: int,
 ) -> Outcome:
-    category = category_of(profile)
+    category = profile.category
     day = listings.latest_complete(store, category, today)
     if day is None:
         return Outcome(profile.name, "none", f"{profile.name}: no complete {category} listing yet")

@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from paperboy import config
 from paperboy.latex import to_unicode
 from paperboy.listings import DayListing, Line, listing_of
 from paperboy.ranking.model import (
@@ -72,8 +71,7 @@ def rank_day(
     limit: int = 0,
 ) -> RankedDay:
     """Rank the announcement listing of `day` (all sections) for `profile`; `limit` 0: all."""
-    chosen = category or (profile.categories[0] if profile.categories else None)
-    listing = listing_of(store, chosen or config.DEFAULT_CATEGORY, day)
+    listing = listing_of(store, category or profile.category, day)
     return rank_listing(store, profile, listing, index, limit)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
+from paperboy import config
+
 if TYPE_CHECKING:
     from paperboy.store.sqlite import SQLiteStore
 
@@ -56,6 +58,11 @@ class Profile:
     categories: tuple[str, ...]
     marks: tuple[PaperMark, ...]
     email: str | None = None  # where `update` sends the daily digest, if anywhere
+
+    @property
+    def category(self) -> str:
+        """The category whose listings are ranked for it: its first, else paperboy's default."""
+        return self.categories[0] if self.categories else config.DEFAULT_CATEGORY
 
     @property
     def library_ids(self) -> list[str]:
