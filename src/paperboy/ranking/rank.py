@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -281,6 +282,7 @@ class _Taste:
         return score, reasons
 
 
+@lru_cache(maxsize=1 << 16)  # each ranking folds every author of the day's ~500 papers
 def _name(author: str) -> str:
     folded = unicodedata.normalize("NFKD", author).encode("ascii", "ignore").decode()
     return " ".join(folded.casefold().replace(".", " ").split())
