@@ -17,8 +17,10 @@ from test_search import HOSTILE, SYNTAX
 from typer.testing import CliRunner
 
 from paperboy.cli import app
-from paperboy.search import MODES, Mode, SearchResult, search
-from paperboy.store import SQLiteStore, open_store
+from paperboy.search import MODES, Mode, SearchResult, hybrid, search
+from paperboy.search.query import parse
+from paperboy.store import SQLiteStore, fts, open_store
+from paperboy.store.fts import Filters
 from paperboy.vectors import neighbours
 from paperboy.vectors.neighbours import VectorIndex
 
@@ -234,3 +236,20 @@ def test_hybrid_leaves_out_every_excluded_word(store: SQLiteStore, index: Vector
     for hit in result.hits:
         text = f"{hit.paper.title} {hit.paper.abstract}"
         assert not re.search(r"\b(survey|review)\b", text, re.IGNORECASE), hit.paper.arxiv_id
+
+
+def test_hybrid_keyword_side_needs_a_rarer_word_and_ranks_by_every_word(
+    store: SQLiteStore, index: VectorIndex
+) -> None:
+    """A word in more than COMMON of the papers ("image") still ranks, but no longer brings
+    in every paper that holds it: the keyword side is the papers holding a rarer word."""
+    everything, papers = 10**9, store.count()
+    holding = {w: fts.count(store, f'"{w}"', Filters(), everything) for w in ("image", "hough")}
+    assert holding["image"] > hybrid.COMMON * papers > holding["hough"] > 20  # the data
+    query = parse("hough image")
+    expression = hybrid.any_word(query, neighbours.term_stats(store, index))
+    assert fts.count(store, expression, Filters(), everything) == holding["hough"]
+    ranked, _ = fts.search(store, expression, Filters(), 50, candidates=everything)
+    alone, _ = fts.search(store, '"hough"', Filters(), 50, candidates=everything)
+    assert {r.rowid for r in ranked} <= {r.rowid for r in alone} or len(alone) == 50
+    assert [r.rowid for r in ranked] != [r.rowid for r in alone]  # "image" counts in bm25

@@ -23,16 +23,16 @@ from paperboy.search.query import STOPWORDS, ParsedQuery
 from paperboy.search.results import COUNT_CAP, SearchResult
 from paperboy.search.semantic import first_depth, neighbours, vector_of
 from paperboy.store import SQLiteStore, fts
-from paperboy.vectors.neighbours import VectorIndex
+from paperboy.vectors.neighbours import VectorIndex, term_stats
 from paperboy.vectors.terms import TermStats
 
 DEPTH = 200  # papers read from each side: fusion beyond them changes no first page
-EXACT_AMONG = 10
+EXACT_AMONG = 10  # papers read that hold the query as a phrase in their title
 ALL_MATCHES = 2**62  # bm25 over every match: the keyword side's candidates, uncapped
 # Weight of the cosine beside bm25 scaled to 0..1. The title-to-abstract benchmark is flat
 # from 0.1 to 1 (MRR 0.904 to 0.906); 0.5 lets meaning lift a paper over weak word matches.
 COSINE_WEIGHT = 0.5
-COMMON = 0.05  # share of papers above which a word is too common to rank by
+COMMON = 0.1  # share of papers above which a word is too common to rank by
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperboy-vectors")
 _WORD = re.compile(r"\w+")
 
@@ -47,17 +47,19 @@ def run(
     first = None
     if vector is not None:
         first = _POOL.submit(index.nearest, vector, first_depth(query, depth))
-    ranked, total = fts.search(store, any_word(query), query.filters, depth, candidates=ALL_MATCHES)
+    match = any_word(query, term_stats(store, index))
+    ranked, total = fts.search(store, match, query.filters, depth, candidates=ALL_MATCHES)
     near: list[tuple[int, float]] = []
     more = False
     if vector is not None and first is not None:
         near, more = neighbours(store, index, query, vector, depth, first.result())
     keyword = [r.rowid for r in ranked]
-    fused = _exact_titles_first(store, fuse(ranked, near), ranked, query.text)
+    exact = exact_titles(store, query)
+    fused = _first(fuse(ranked, near), exact)
     if not fused:
         return SearchResult(query, [], 0, offset, limit, "No papers match this query.", "hybrid")
     page = fused[offset : offset + limit]
-    ids = {r.rowid: r.arxiv_id for r in ranked}
+    ids = {r.rowid: r.arxiv_id for r in ranked} | exact
     ids.update(store.vectors.arxiv_ids([r for r, _ in page if r not in ids]))
     hits = hits_of(store, query, [(r, ids[r], s) for r, s in page if r in ids])
     capped = more or (total or 0) >= COUNT_CAP or len(keyword) >= depth
@@ -67,21 +69,28 @@ def run(
 
 def any_word(query: ParsedQuery, stats: TermStats | None = None) -> str | None:
     """The keyword side's FTS5 expression: any of the words of a query in plain words, else
-    the query's own. Function words are left out, and words in more than COMMON of the
-    papers (by the space's `stats`) too, when rarer ones remain: ranking every paper that
-    holds "model" costs seconds at 2.6M papers and moves the first page little, and the
-    vector side reads them anyway. A query's -exclusions still apply."""
+    the query's own. Function words are left out. Words in more than COMMON of the papers
+    (by the space's `stats`) still rank, but a paper must hold one of the rarer words when
+    there are some: ranking every paper that holds "image" costs most of a query at 192k
+    papers, and a paper holding only such words is hardly ever the one sought (the vector
+    side reads by meaning anyway). A query's -exclusions still apply."""
     if query.syntax or query.match is None:
         return query.match
     words = list(dict.fromkeys(_WORD.findall(query.words)))
     kept = [w for w in words if w.casefold() not in STOPWORDS] or words
-    if stats is not None:
-        kept = [w for w in kept if stats.share(w) <= COMMON] or kept
     if not kept:
         return query.match
-    match = " OR ".join(f'"{w}"' for w in kept)
+    match = _any(kept)
+    rare = [w for w in kept if stats.share(w) <= COMMON] if stats is not None else kept
+    if rare and len(rare) < len(kept):
+        # bm25 sums over every phrase of the expression: all the words rank, as before.
+        match = f"({_any(rare)}) AND ({match})"
     # Both sides in parentheses: NOT binds tighter than OR in FTS5.
     return f"({match}) NOT ({query.excluded})" if query.excluded else match
+
+
+def _any(words: list[str]) -> str:
+    return " OR ".join(f'"{w}"' for w in words)
 
 
 def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -98,20 +107,26 @@ def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _exact_titles_first(
-    store: SQLiteStore, fused: list[tuple[int, float]], ranked: list[fts.Ranked], text: str
-) -> list[tuple[int, float]]:
-    """`fused` with the papers whose title is `text` (its words, any case) moved to the top,
-    scored above the best so that scores still fall down the list. Only bm25's first few
-    can be such papers: a title hit weighs ten abstract hits."""
-    wanted = _words(text)
-    top = {r.arxiv_id: r.rowid for r in ranked[:EXACT_AMONG]}
-    exact = {top[p.arxiv_id] for p in store.papers(ids=list(top)) if _words(p.title) == wanted}
-    if not exact or not fused:
+def exact_titles(store: SQLiteStore, query: ParsedQuery) -> dict[int, str]:
+    """The papers (rowid -> id) whose title is the query's text, its words in any case,
+    found by the title as a phrase: the keyword side may not hold them, since its common
+    words are left out."""
+    wanted = _words(query.text)
+    if not wanted:
+        return {}
+    found, _ = fts.search(store, f'title : "{" ".join(wanted)}"', query.filters, EXACT_AMONG)
+    titled = {p.arxiv_id for p in store.papers(ids=[r.arxiv_id for r in found])
+              if _words(p.title) == wanted}  # fmt: skip
+    return {r.rowid: r.arxiv_id for r in found if r.arxiv_id in titled}
+
+
+def _first(fused: list[tuple[int, float]], exact: dict[int, str]) -> list[tuple[int, float]]:
+    """`fused` with the `exact` papers on top, scored above the best so that scores still
+    fall down the list."""
+    if not exact:
         return fused
-    best = fused[0][1]
-    first = [(r, best + s) for r, s in fused if r in exact]
-    return first + [p for p in fused if p[0] not in exact]
+    best = (fused[0][1] if fused else 0.0) + 1.0
+    return [(r, best) for r in exact] + [p for p in fused if p[0] not in exact]
 
 
 def _words(text: str) -> list[str]:
