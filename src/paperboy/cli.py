@@ -75,6 +75,10 @@ CategoriesOpt = Annotated[
 _DB_HELP = "SQLite database file (default: $PAPERBOY_DB or the user data dir)"
 # Every command takes --db too, so it can follow the subcommand as well as precede it.
 DbOpt = Annotated[Path | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
+ListingDayOpt = Annotated[
+    str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
+]
+ProfileOpt = Annotated[str, typer.Option("--profile", "-p", help="the profile to rank for")]
 
 
 def _show_version(value: bool) -> None:
@@ -552,9 +556,7 @@ _SECTION_TITLES = {
 @app.command("listing")
 def listing_(
     category: CategoryOpt = config.DEFAULT_CATEGORY,
-    day: Annotated[
-        str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
-    ] = "latest",
+    day: ListingDayOpt = "latest",
     markdown: Annotated[bool, typer.Option(help="print format B (new and cross-lists)")] = False,
     db: DbOpt = None,
 ) -> None:
@@ -846,10 +848,8 @@ def demo(
 
 @app.command("rank")
 def rank_(
-    profile: Annotated[str, typer.Option("--profile", "-p", help="the profile to rank for")],
-    day: Annotated[
-        str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
-    ] = "latest",
+    profile: ProfileOpt,
+    day: ListingDayOpt = "latest",
     category: OptionalCategoryOpt = None,
     limit: Annotated[int, typer.Option(min=0, help="papers to show (0: every one)")] = 20,
     json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -1001,10 +1001,8 @@ def profile_remove(
 
 @app.command("digest")
 def digest_(
-    profile: Annotated[str, typer.Option("--profile", "-p", help="the profile to rank for")],
-    day: Annotated[
-        str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
-    ] = "latest",
+    profile: ProfileOpt,
+    day: ListingDayOpt = "latest",
     to: Annotated[
         list[str] | None, typer.Option("--to", help="address (default: the profile's --email)")
     ] = None,
