@@ -32,7 +32,7 @@ ALL_MATCHES = 2**62  # bm25 over every match: the keyword side's candidates, unc
 # Weight of the cosine beside bm25 scaled to 0..1. The title-to-abstract benchmark is flat
 # from 0.1 to 1 (MRR 0.904 to 0.906); 0.5 lets meaning lift a paper over weak word matches.
 COSINE_WEIGHT = 0.5
-COMMON = 0.1  # share of papers above which a word is too common to rank by
+COMMON = 0.1  # share of papers above which a word still ranks but brings no paper in
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperboy-vectors")
 _WORD = re.compile(r"\w+")
 
@@ -109,8 +109,8 @@ def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[
 
 def exact_titles(store: SQLiteStore, query: ParsedQuery) -> dict[int, str]:
     """The papers (rowid -> id) whose title is the query's text, its words in any case,
-    found by the title as a phrase: the keyword side may not hold them, since its common
-    words are left out."""
+    found by the title as a phrase: wherever bm25 ranks them (a long title of common words
+    can put other papers above its own), they come first."""
     wanted = _words(query.text)
     if not wanted:
         return {}
