@@ -12,7 +12,6 @@ titles and abstracts is turned into Unicode.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -27,7 +26,7 @@ from paperboy.store import SQLiteStore
 from paperboy.textfix import xml_safe
 
 if TYPE_CHECKING:
-    from paperboy.ranking import RankedDay
+    from paperboy.ranking import RankedDay, RankedHit
     from paperboy.store.profiles import Profile
     from paperboy.vectors.neighbours import VectorIndex
 
@@ -126,17 +125,13 @@ def profile_feed(
         return render([], kind, title, NO_INDEX, self_url, site_url=site_url)
     days = _listing_days(store, category, today or date.today())
     ranked = [_ranked(store, profile, day, index, category) for day in days]
-    entries = [
-        _Ranked(hit.paper, day.day, n, hit.reasons, hit.section)
-        for day in ranked
-        for n, hit in enumerate(day.hits, start=1)
-    ]
     shown = ", ".join(f"{d.day:%a %-d %b}" for d in ranked) or "no listing yet"
     subtitle = f"The top {config.DIGEST_SIZE} {category} papers of each day for {profile.name}: "
     fg = _generator(title, subtitle + shown, self_url, site_url)
     fg.updated(max((announce.announced_at(d.day) for d in ranked), default=_EPOCH))
-    for entry in reversed(entries):  # feedgen puts the last added first
-        _ranked_entry(fg, entry, profile.name, self_url, page_url)
+    entries = [(d.day, n, hit) for d in ranked for n, hit in enumerate(d.hits, start=1)]
+    for day, n, hit in reversed(entries):  # feedgen puts the last added first
+        _ranked_entry(fg, hit, day, n, profile.name, self_url, page_url)
     return _body(fg, kind)
 
 
@@ -163,39 +158,27 @@ def _ranked(
     return rank_day(store, profile, day, index, category, config.DIGEST_SIZE)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ranked:
-    """A paper as a profile's feed shows it: on a day, at a rank, for reasons."""
-
-    paper: Paper
-    day: date
-    rank: int
-    reasons: list[str]
-    section: str
-
-
-_SECTIONS = {"cross": "cross-list", "replace": "replacement"}
-
-
 def _ranked_entry(
     fg: FeedGenerator,
-    item: _Ranked,
+    hit: RankedHit,
+    day: date,
+    rank: int,
     profile: str,
     self_url: str,
     page_url: Callable[[Paper], str] | None,
 ) -> None:
-    entry = _entry(fg, item.paper, page_url)
+    entry = _entry(fg, hit.paper, page_url)
     # One entry per paper and day; the feed's own URL keeps two profiles' entries apart.
-    entry.id(f"{self_url}#{item.day.isoformat()}/{item.paper.arxiv_id}")
-    entry.guid(f"{self_url}#{item.day.isoformat()}/{item.paper.arxiv_id}", permalink=False)
-    when = announce.announced_at(item.day)
+    entry_id = f"{self_url}#{day.isoformat()}/{hit.paper.arxiv_id}"
+    entry.id(entry_id)
+    entry.guid(entry_id, permalink=False)
+    when = announce.announced_at(day)
     entry.published(when)
     entry.updated(when)
-    section = _SECTIONS.get(item.section)
-    heading = f"{item.day:%a %-d %b %Y}, no. {item.rank} for {profile}"
-    heading += f" ({section})" if section else ""
-    why = "".join(f"\n- {reason}" for reason in item.reasons)
-    entry.summary(_xml_text(f"{heading}{why}\n\n{to_unicode(item.paper.abstract)}"))
+    heading = f"{day:%a %-d %b %Y}, no. {rank} for {profile}"
+    heading += "" if hit.section == "new" else f" ({hit.listed_as})"
+    why = "".join(f"\n- {reason}" for reason in hit.reasons)
+    entry.summary(_xml_text(f"{heading}{why}\n\n{to_unicode(hit.paper.abstract)}"))
 
 
 def render(

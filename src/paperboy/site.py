@@ -132,13 +132,11 @@ def write_site(
         for paper in by_category[category]:
             if paper.arxiv_id not in homes or paper.primary_category == category:
                 homes[paper.arxiv_id] = (paper, category)
+    written = {c: {p.submitted_day for p in by_category[c]} for c in held}
     for category in held:
         others = [(c, len(by_category[c])) for c in held if c != category]
         _write_category(store, writer, category, by_category[category], start, end, others)
-        _write_feeds(
-            store, writer, category, base_url, {p.submitted_day for p in by_category[category]}
-        )
-    written = {c: {p.submitted_day for p in by_category[c]} for c in held}
+        _write_feeds(store, writer, category, base_url, written[category])
     _write_profile_feeds(store, writer, base_url, written, end)
     result.papers = len(homes)
     _write_search(writer, list(homes.values()), held)

@@ -18,7 +18,6 @@ from paperboy.wording import plural
 
 TEMPLATES = Path(__file__).parent / "templates"
 SHOWN_AUTHORS = 6
-SECTIONS = {"new": "", "cross": "cross-list", "replace": "replacement"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +58,7 @@ def digest(profile: str, ranked: RankedDay, web: str | None = None) -> Digest:
             arxiv_id=hit.paper.arxiv_id,
             title=" ".join(to_unicode(hit.paper.title).split()),
             authors=_authors(hit.paper.authors),
-            section=SECTIONS.get(hit.section, hit.section),
+            section="" if hit.section == "new" else hit.listed_as,
             reasons=hit.reasons,
             abs_url=f"https://arxiv.org/abs/{hit.paper.arxiv_id}",
             pdf_url=f"https://arxiv.org/pdf/{hit.paper.arxiv_id}",

@@ -41,12 +41,20 @@ HIDDEN_SCORE = -1e6  # a paper marked "not interested" goes last
 CACHE = ModelCache()
 
 
+SECTION_WORDS = {"new": "new", "cross": "cross-list", "replace": "replacement"}
+
+
 @dataclass(frozen=True, slots=True)
 class RankedHit:
     paper: Paper
     score: float
     reasons: list[str]
     section: str  # new | cross | replace
+
+    @property
+    def listed_as(self) -> str:
+        """The listing section it came from, in words ('cross-list')."""
+        return SECTION_WORDS.get(self.section, self.section)
 
 
 @dataclass(frozen=True, slots=True)

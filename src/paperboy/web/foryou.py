@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from paperboy.vectors.neighbours import VectorIndex
 
 NO_INDEX = "No vector index yet: run `paperboy index` to rank the day for a profile."
-SECTION_NAMES = {"new": "new", "cross": "cross-list", "replace": "replacement"}
 
 # The ranking module keeps process-wide caches (fitted models, the index's tf-idf) that are
 # not made for several threads at once: the server's threads rank one at a time.

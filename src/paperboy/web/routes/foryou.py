@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from paperboy.web.foryou import SECTION_NAMES, for_you_page
+from paperboy.web.foryou import for_you_page
 from paperboy.web.params import check_category, parse_day
 from paperboy.web.reader import Reader, ReaderDep
 from paperboy.web.rendering import Renderer
@@ -30,6 +30,4 @@ def _for_you(reader: Reader, pages: Renderer, category: str, day: date, name: st
     page = for_you_page(reader.store, category, day, name, reader.vector_index())
     here = page_path("for", category, day, profile=page.profile)
     title = f"For {page.profile} · {category} · {day:%a} {day.day} {day:%b %Y}"
-    return pages.html(
-        "foryou.html", here, category=category, title=title, page=page, sections=SECTION_NAMES
-    )
+    return pages.html("foryou.html", here, category=category, title=title, page=page)
