@@ -153,7 +153,9 @@ def bench_similar(db: Path, queries: int) -> dict[str, object]:
     started = time.perf_counter()
     ann = index.ann if index.ann is not None else neighbours.build_ann(exact.matrix)
     ann_build = time.perf_counter() - started
-    approximate = neighbours.VectorIndex(index.space, index.rowids, index.matrix, ann)
+    approximate = neighbours.VectorIndex(
+        index.space, index.rowids, index.matrix, ann, index.ann_rows
+    )
     rng = np.random.default_rng(7)
     sample = rng.choice(index.rowids, size=min(queries, len(index)), replace=False)
     for f in (exact.similar_to, approximate.similar_to):  # warm

@@ -13,7 +13,7 @@ from paperboy.store.profiles import Profile
 
 
 def copy_store(db: Path, into: Path) -> Path:
-    """A copy of a closed store and its vector cache (paperboy.vectors.neighbours.cache_dir)."""
+    """A copy of a closed store and its vector cache (paperboy.vectors.cache.folder)."""
     copy = into / db.name
     shutil.copyfile(db, copy)
     cache = db.with_name(db.name + "-vectors")

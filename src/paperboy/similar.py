@@ -50,13 +50,10 @@ def _by_words(
     """`rowids` (the vector's neighbours, best first) ordered by tf-idf cosine with `text`;
     ties, and papers without term counts, keep the vectors' order."""
     stats = neighbours.term_stats(store, index)
-    stored = store.vectors.terms(index.space, rowids)
-    have = [r for r in rowids if r in stored]
+    have, words, lengths = neighbours.term_words(store, index, rowids)
     if stats is None or not have:
         return [(r, 0.0) for r in rowids]
-    rows = terms.weigh(terms.unpack([stored[r] for r in have]), stats)
-    query = terms.weigh(terms.counts([text]), stats)
-    scores = terms.cosines(rows, query)
+    scores = terms.similarities(words, lengths, terms.counts([text]), stats)
     order = np.argsort(-scores, kind="stable")
     seen = set(have)
     return [(have[i], float(scores[i])) for i in order] + [

@@ -16,7 +16,7 @@ import pytest
 from paperboy.record import Paper
 from paperboy.store import open_store
 from paperboy.store.vectors import Space
-from paperboy.vectors import build, neighbours
+from paperboy.vectors import build, cache, neighbours
 from paperboy.vectors.model import FORMAT, TextModel, paper_text
 
 HELD_OUT = 300  # a day of new papers
@@ -195,7 +195,7 @@ def test_a_half_written_cache_is_not_used(tmp_path: Path, plain_2021: Path) -> N
     _random_space(db, papers, seed=3)
     with open_store(db) as store:
         assert neighbours.load(store, cache_min=0) is not None
-        matrix = next(Path(f"{db}-vectors").glob("*.matrix.npy"))
+        matrix = next(Path(f"{db}-vectors").glob("*.matrix.bin"))
         matrix.write_bytes(matrix.read_bytes()[:5000])  # as if the write had been killed
         again = neighbours.load(store, cache_min=0)
         assert again is not None and not again.from_cache and len(again) == 600
@@ -261,11 +261,11 @@ def test_new_papers_extend_the_cache_to_what_the_store_holds(
             store.vectors.put(
                 before.id, [(r, vectors[i].tobytes(), b"") for i, r in enumerate(rowids)]
             )
-        assert neighbours.extend_cache(store, before, rowids, vectors)
+        assert cache.extend(store, before, rowids, vectors)
         extended = neighbours.load(store, cache_min=0)
         _, truth_rowids, data = store.vectors.snapshot(before.id, 8)
         # A changed paper replaces a row: not an extension.
-        assert not neighbours.extend_cache(store, before, rowids[:1], vectors[:1])
+        assert not cache.extend(store, before, rowids[:1], vectors[:1])
     assert extended is not None and extended.from_cache and len(extended) == 700
     assert np.array_equal(extended.rowids, np.frombuffer(truth_rowids, dtype=np.int64))
     assert np.array_equal(extended.matrix.ravel(), np.frombuffer(data, dtype="<f4"))

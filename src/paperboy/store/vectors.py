@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -112,10 +113,11 @@ class VectorTables:
 
     def drop_inactive(self) -> None:
         """Remove spaces not in use: what a killed rebuild left behind."""
-        self.conn.execute(
-            "DELETE FROM paper_vectors WHERE space IN (SELECT id FROM vector_spaces "
-            "WHERE active = 0)"
-        )
+        # One space at a time: with `IN (SELECT …)` SQLite scans every vector of the store.
+        for (space,) in self.conn.execute(
+            "SELECT id FROM vector_spaces WHERE active = 0"
+        ).fetchall():
+            self.conn.execute("DELETE FROM paper_vectors WHERE space = ?", (space,))
         self.conn.execute("DELETE FROM vector_spaces WHERE active = 0")
 
     def count(self, space: int) -> int:
@@ -131,16 +133,37 @@ class VectorTables:
             (space, after),
         )
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view of the store for the reads inside (a deferred transaction:
+        no write lock), unless a transaction is already open."""
+        nested = self.conn.in_transaction
+        if not nested:
+            self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if not nested:
+                self.conn.execute("COMMIT")
+
+    def changes(self, space: int) -> int:
+        (changes,) = self.conn.execute(
+            "SELECT changes FROM vector_spaces WHERE id = ?", (space,)
+        ).fetchone()
+        return int(changes)
+
+    def rows(self, space: int) -> Iterator[tuple[int, bytes, bytes]]:
+        """(paper rowid, vector, term counts) of every paper of `space`, by rowid."""
+        yield from self.conn.execute(
+            "SELECT paper, vector, terms FROM paper_vectors WHERE space = ? ORDER BY paper",
+            (space,),
+        )
+
     def snapshot(self, space: int, dims: int) -> tuple[int, array[int], bytearray]:
         """One consistent read of a space: its `changes`, its papers' rowids (ascending) and
         their vectors end to end (float32, `dims` each), in a single buffer."""
-        nested = self.conn.in_transaction
-        if not nested:
-            self.conn.execute("BEGIN")  # deferred: a read snapshot, no write lock
-        try:
-            (changes,) = self.conn.execute(
-                "SELECT changes FROM vector_spaces WHERE id = ?", (space,)
-            ).fetchone()
+        with self.reading():
+            changes = self.changes(space)
             size = dims * 4
             data = bytearray(self.count(space) * size)
             rowids: array[int] = array("q")
@@ -149,10 +172,7 @@ class VectorTables:
                 rowids.append(rowid)
                 data[at : at + size] = vector
                 at += size
-        finally:
-            if not nested:
-                self.conn.execute("COMMIT")
-        return int(changes), rowids, data
+        return changes, rowids, data
 
     def texts(self, after: int = 0, limit: int = 10_000) -> list[PaperText]:
         """Papers' text in rowid order, `limit` at a time from above rowid `after`."""

@@ -4,24 +4,17 @@ Up to EXACT_LIMIT papers every query scores every paper (numpy, exact). Above it
 approximate index from faiss (IVF, inner product over unit vectors = cosine) answers instead;
 its recall@10 against exact search is measured by benchmarks/bench_vectors.py.
 
-The store holds the truth (one vector per paper, paperboy.store.vectors). Reading a large
-space back from SQLite on every command takes seconds, so a store of CACHE_MIN papers or more
-keeps a copy beside it, `<db>-vectors/`: the rowids and the matrix as .npy files (memory-mapped
-on load) and the faiss index, named by `meta.json`. The meta carries the store's random id,
-the space, its format and its `changes` count: a cache that names anything else (another
-store, an older space, vectors written since) is ignored and rewritten. Files are written
-under new names and `meta.json` is replaced last, in one rename, so a killed write leaves the
-old cache in use or none.
+The store holds the truth (one vector and one paper's term counts per paper,
+paperboy.store.vectors). A store of CACHE_MIN papers or more keeps a copy beside it, read
+by memory map (paperboy.vectors.cache): what every command would otherwise read back from
+SQLite, in seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import math
-import os
-import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +25,7 @@ import numpy.typing as npt
 
 from paperboy.store import SQLiteStore
 from paperboy.store.vectors import Space
+from paperboy.vectors import cache, terms
 from paperboy.vectors.model import FORMAT, Matrix, TextModel
 from paperboy.vectors.terms import TermStats, decode_frequencies
 
@@ -49,7 +43,9 @@ class VectorIndex:
     rowids: npt.NDArray[np.int64]  # ascending; row i of `matrix` is paper rowids[i]
     matrix: Matrix  # (papers, dims) unit vectors; memory-mapped when `ann` answers
     ann: Any = field(default=None, repr=False)  # a faiss IndexIVFFlat, when approximate
-    from_cache: bool = False
+    ann_rows: int | None = None  # rows the IVF holds (None: all); later ones scored exactly
+    cached: cache.Cached | None = field(default=None, repr=False)  # the cache's files
+    from_cache: bool = False  # read from a cache made before (not written by this load)
     # The model, as bytes or a file of the cache: read and decoded on first use (similar
     # papers need only the vectors; the model is tens of MB).
     model_data: bytes | None = field(default=None, repr=False)
@@ -102,8 +98,14 @@ class VectorIndex:
         assert self.ann is not None
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         scores, rows = self.ann.search(query, want)
-        pairs = zip(rows[0], scores[0], strict=True)
-        return [(int(self.rowids[i]), float(s)) for i, s in pairs if i >= 0]
+        found = [(int(i), float(s)) for i, s in zip(rows[0], scores[0], strict=True) if i >= 0]
+        held = len(self.rowids) if self.ann_rows is None else self.ann_rows
+        if held < len(self.rowids):  # papers added since the IVF was written
+            tail = np.asarray(self.matrix[held:]) @ vector.astype(np.float32)
+            top = np.argsort(-tail, kind="stable")[:want]
+            found += [(held + int(i), float(tail[i])) for i in top]
+            found.sort(key=lambda pair: -pair[1])
+        return [(int(self.rowids[i]), s) for i, s in found[:want]]
 
     def similar_to(self, rowid: int, k: int) -> list[tuple[int, float]]:
         vector = self.vector_of(rowid)
@@ -117,11 +119,39 @@ def term_stats(store: SQLiteStore, index: VectorIndex) -> TermStats | None:
     """The papers per term of the index's space (None for a space written without them),
     read once per index: 64 MB, a few tenths of a second."""
     if index.term_stats is None:
+        if index.cached is not None and index.cached.df is not None:
+            papers = int(index.cached.meta["term_papers"])
+            index.term_stats = TermStats(index.cached.df, papers)
+            return index.term_stats
         data, papers = store.vectors.term_df(index.space)
         if data is None:
             return None
         index.term_stats = TermStats(decode_frequencies(data), papers)
     return index.term_stats
+
+
+def term_words(
+    store: SQLiteStore, index: VectorIndex, rowids: Sequence[int]
+) -> tuple[list[int], terms.Words, npt.NDArray[np.int64]]:
+    """The packed term counts of those of `rowids` the space holds: (their rowids, in the
+    order given; their words end to end; each one's length). From the cache's memory map when
+    there is one, else from the store."""
+    if index.cached is None:
+        stored = store.vectors.terms(index.space, rowids)
+        have = [r for r in rowids if r in stored]
+        words = np.frombuffer(b"".join(stored[r] for r in have), dtype="<u4")
+        return have, words, np.array([len(stored[r]) // 4 for r in have], dtype=np.int64)
+    wanted = np.asarray(rowids, dtype=np.int64)
+    at = np.minimum(np.searchsorted(index.rowids, wanted), max(len(index.rowids) - 1, 0))
+    held = (index.rowids[at] == wanted) if len(index.rowids) else np.zeros(0, dtype=bool)
+    at = at[held]
+    ends = index.cached.ends
+    starts = np.where(at > 0, ends[np.maximum(at - 1, 0)], 0)
+    lengths = (ends[at] - starts).astype(np.int64)
+    # every word of the chosen rows, end to end: one gather from the memory map
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    words = np.asarray(index.cached.terms[offsets], dtype=np.uint32)
+    return [int(r) for r in wanted[held]], words, lengths
 
 
 def usable(space: Space | None) -> bool:
@@ -136,22 +166,41 @@ def load(
     space = store.vectors.active()
     if space is None or not usable(space):
         return None
-    identity = _identity(store, space)
-    cache = cache_dir(store)
-    if cache is not None:
-        cached = _read_cache(cache, identity, space, exact_limit)
-        if cached is not None:
-            return cached
-    changes, rowids, data = store.vectors.snapshot(space.id, space.dims)
-    identity["changes"] = changes
+    path = cache.folder(store)
+    if path is not None:
+        cached = cache.read(path, cache.identity(store, space))
+        if cached is not None and (len(cached.rowids) <= exact_limit or cached.meta.get("ann")):
+            index = _from_cache(space, cached, exact_limit)
+            index.from_cache = True
+            return index
+        if store.vectors.count(space.id) >= cache_min:
+            with contextlib.suppress(OSError):  # a read-only place: read from the store
+                made = cache.write(store, path, space, _ann_builder(store, space, exact_limit))
+                if made is not None:
+                    return _from_cache(space, made, exact_limit)
+    _, rowids, data = store.vectors.snapshot(space.id, space.dims)
     matrix = np.frombuffer(data, dtype="<f4").reshape(len(rowids), space.dims)
     index = VectorIndex(space.id, np.frombuffer(rowids, dtype=np.int64), matrix)
     index.model_data = store.vectors.model(space.id)
     if len(index) > exact_limit:
         index.ann = build_ann(matrix)
-    if cache is not None and len(index) >= cache_min:
-        with contextlib.suppress(OSError):  # a read-only place: the next load reads the store
-            _write_cache(cache, identity, index)
+    return index
+
+
+def _ann_builder(store: SQLiteStore, space: Space, exact_limit: int) -> Any | None:
+    """build_ann, for a space that needs an approximate index; None for one that does not."""
+    return build_ann if store.vectors.count(space.id) > exact_limit else None
+
+
+def _from_cache(space: Space, cached: cache.Cached, exact_limit: int) -> VectorIndex:
+    rowids = np.asarray(cached.rowids)
+    if len(rowids) <= exact_limit:
+        # Exact scoring reads every row per query: from memory, twice as fast as from a map.
+        matrix = np.array(cached.matrix)
+        return VectorIndex(space.id, rowids, matrix, cached=cached, model_file=cached.model)
+    ann_rows = int(cached.meta["ann_rows"])
+    index = VectorIndex(space.id, rowids, cached.matrix, cached.ann(), ann_rows, cached)
+    index.model_file = cached.model
     return index
 
 
@@ -170,113 +219,3 @@ def build_ann(matrix: Matrix, nprobe: int = NPROBE, seed: int = 0) -> Any:
         ann.add(np.ascontiguousarray(matrix[at : at + 100_000], dtype=np.float32))
     ann.nprobe = nprobe
     return ann
-
-
-# ---------------------------------------------------------------- the cache beside the store
-
-
-def cache_dir(store: SQLiteStore) -> Path | None:
-    if str(store.path) == ":memory:":
-        return None
-    return store.path.with_name(store.path.name + "-vectors")
-
-
-def _identity(store: SQLiteStore, space: Space) -> dict[str, Any]:
-    return {
-        "store_id": store.vectors.store_id(),
-        "space": space.id,
-        "format": space.format,
-        "dims": space.dims,
-        "changes": space.changes,
-    }
-
-
-def extend_cache(store: SQLiteStore, before: Space, rowids: list[int], vectors: Matrix) -> bool:
-    """Append papers just projected (all above every rowid the cache holds) to the cache made
-    for the space as it was `before`: a day of new papers costs a write of the cache, not a
-    read of every vector from the store. False when there is no such cache, or the papers
-    are not all new (a changed text replaces a row: `load` rewrites the cache instead)."""
-    cache = cache_dir(store)
-    after = store.vectors.active()
-    if cache is None or after is None or after.id != before.id or not rowids:
-        return False
-    old = _read_cache(cache, _identity(store, before), before, EXACT_LIMIT, writable=True)
-    if old is None or (len(old) and rowids[0] <= old.rowids[-1]):
-        return False
-    added = np.ascontiguousarray(vectors, dtype=np.float32)
-    index = VectorIndex(
-        before.id,
-        np.concatenate([old.rowids, np.asarray(rowids, dtype=np.int64)]),
-        np.concatenate([old.matrix, added]),
-        old.ann,
-        model_file=old.model_file,
-    )
-    if index.ann is not None:
-        index.ann.add(added)
-    elif len(index) > EXACT_LIMIT:
-        index.ann = build_ann(index.matrix)
-    try:
-        _write_cache(cache, _identity(store, after), index)
-    except OSError:
-        return False
-    return True
-
-
-def _read_cache(
-    cache: Path, identity: dict[str, Any], space: Space, exact_limit: int, writable: bool = False
-) -> VectorIndex | None:
-    try:
-        meta = json.loads((cache / "meta.json").read_text())
-        if {k: meta.get(k) for k in identity} != identity:
-            return None
-        approximate = meta["count"] > exact_limit
-        rowids = np.load(cache / meta["rowids"], allow_pickle=False)
-        # Exact scoring reads every row per query: from memory it is twice as fast as from
-        # a memory map. The approximate index only looks rows up.
-        path = cache / meta["matrix"]
-        if approximate:
-            matrix = np.load(path, mmap_mode="r", allow_pickle=False)
-        else:
-            matrix = np.load(path, allow_pickle=False)
-        if len(rowids) != meta["count"] or matrix.shape != (meta["count"], space.dims):
-            return None
-        ann: Any = None
-        if approximate:
-            if not meta.get("ann"):
-                return None  # made for exact search: build the approximate index
-            import faiss
-
-            flags = 0 if writable else faiss.IO_FLAG_MMAP
-            ann = faiss.read_index(str(cache / meta["ann"]), flags)
-            ann.nprobe = meta.get("nprobe", NPROBE)
-        model = cache / meta["model"]
-        if not model.exists():
-            return None
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
-        return None  # missing, partial or foreign: rebuilt from the store
-    return VectorIndex(space.id, rowids, matrix, ann, from_cache=True, model_file=model)
-
-
-def _write_cache(cache: Path, identity: dict[str, Any], index: VectorIndex) -> None:
-    cache.mkdir(exist_ok=True)
-    token = secrets.token_hex(4)
-    meta = {**identity, "count": len(index), "rowids": f"{token}.rowids.npy"}
-    meta["matrix"], meta["model"] = f"{token}.matrix.npy", f"{token}.model.npz"
-    if index.model_file is not None and index.model_file.parent == cache:
-        meta["model"] = index.model_file.name  # the same model: kept, not copied
-    else:
-        (cache / meta["model"]).write_bytes(index.model_data or b"")
-    np.save(cache / meta["rowids"], index.rowids, allow_pickle=False)
-    np.save(cache / meta["matrix"], index.matrix, allow_pickle=False)
-    if index.ann is not None:
-        import faiss
-
-        meta["ann"], meta["nprobe"] = f"{token}.ivf.faiss", index.ann.nprobe
-        faiss.write_index(index.ann, str(cache / meta["ann"]))
-    pending = cache / f"{token}.meta.json"
-    pending.write_text(json.dumps(meta))
-    os.replace(pending, cache / "meta.json")  # the switch: old cache or new, never half
-    keep = {"meta.json", meta["rowids"], meta["matrix"], meta["model"], meta.get("ann")}
-    for old in cache.iterdir():
-        if old.name not in keep:
-            old.unlink(missing_ok=True)

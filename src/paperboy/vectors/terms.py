@@ -17,7 +17,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -35,6 +35,7 @@ TOKEN_PATTERN = r"(?u)\b\w+\b"  # "3D", "2D" and "x" are words here too
 
 Counts: TypeAlias = Any  # scipy CSR (texts, BUCKETS) of term counts; scipy has no hints
 Frequencies = npt.NDArray[np.uint32]  # papers per bucket
+Words = npt.NDArray[np.uint32]  # packed term counts (bucket << COUNT_BITS | count), end to end
 
 
 @cache
@@ -69,11 +70,16 @@ def pack(matrix: Counts) -> list[bytes]:
 def unpack(rows: Sequence[bytes]) -> Counts:
     """Rows packed by `pack` back into a count matrix, in the order given."""
     words = np.frombuffer(b"".join(rows), dtype="<u4")
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(r) // 4 for r in rows], out=indptr[1:])
+    return from_words(words, np.array([len(r) // 4 for r in rows], dtype=np.int64))
+
+
+def from_words(words: Words, lengths: npt.NDArray[np.int64]) -> Counts:
+    """Packed rows end to end (`lengths` words each) as a count matrix."""
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
     indices = (words >> COUNT_BITS).astype(np.int32)
     data = (words & MAX_COUNT).astype(np.float32)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(lengths), BUCKETS))
 
 
 def frequencies(matrix: Counts) -> Frequencies:
@@ -121,12 +127,56 @@ def cosines(rows: Counts, query: Counts) -> npt.NDArray[np.float64]:
     return scores
 
 
+def similarities(
+    words: Words, lengths: npt.NDArray[np.int64], query: Counts, stats: TermStats
+) -> npt.NDArray[np.float64]:
+    """Cosines of sublinear tf-idf between each of some papers, given as their packed term
+    counts end to end (`lengths` words each, as `pack` writes them), and the counts of one
+    text `query`: `cosines(weigh(unpack(rows)), weigh(query))`, without making a matrix.
+    Similar papers score a thousand papers (half a million terms) this way per request;
+    only the terms the query holds (found through a 2 MB bitmap, not a 64 MB dense row)
+    enter the dot products."""
+    q = weigh(query, stats)
+    q_terms = q.indices.astype(np.int64)
+    columns = words >> COUNT_BITS
+    weights = _SUBLINEAR[words & MAX_COUNT] * stats.idf[columns]
+    bitmap = np.zeros(BUCKETS // 8, dtype=np.uint8)
+    np.bitwise_or.at(bitmap, q_terms >> 3, (1 << (q_terms & 7)).astype(np.uint8))
+    shared = np.flatnonzero((bitmap[columns >> 3] >> (columns & 7)) & 1)
+    products = np.zeros(len(words), dtype=np.float32)
+    products[shared] = weights[shared] * q.data[np.searchsorted(q_terms, columns[shared])]
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    norms = np.sqrt(_row_sums(weights * weights, indptr))
+    norms[norms == 0] = 1.0
+    scores: npt.NDArray[np.float64] = _row_sums(products, indptr) / norms
+    return scores
+
+
+def _row_sums(values: npt.NDArray[np.float32], indptr: npt.NDArray[np.int64]) -> Any:
+    """Sum of each CSR row's `values` (float64); 0 for an empty row."""
+    padded = np.append(values, np.float32(0)).astype(np.float64)  # a start past the end is valid
+    sums = np.add.reduceat(padded, indptr[:-1])
+    sums[indptr[:-1] == indptr[1:]] = 0.0
+    return sums
+
+
+# 1 + log(count) for every count a term can have in one paper (0 for none)
+_SUBLINEAR = np.concatenate([[0.0], 1.0 + np.log(np.arange(1, MAX_COUNT + 1))]).astype(np.float32)
+
+
 @dataclass
 class TermStats:
     """Papers per bucket over a space, and what follows from them."""
 
     df: Frequencies
     papers: int
+
+    @cached_property
+    def idf(self) -> npt.NDArray[np.float32]:
+        """Every bucket's idf (64 MB), computed once: similar papers weigh about 500,000
+        terms per request."""
+        return idf(self.df, self.papers)
 
     def share(self, word: str) -> float:
         """About the fraction of papers holding `word` as written, lower-cased, capitalised
