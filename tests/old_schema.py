@@ -10,14 +10,18 @@ from paperboy.store.schema import MIGRATIONS
 _CREATED = re.compile(
     r"CREATE\s+(TABLE|INDEX|TRIGGER|VIRTUAL TABLE)\s+(?:IF NOT EXISTS\s+)?(\w+)", re.IGNORECASE
 )
+_DROPPED = re.compile(r"ALTER TABLE (\w+) DROP COLUMN (\w+)", re.IGNORECASE)
 
 
 def downgrade(conn: sqlite3.Connection, version: int) -> None:
     """Drop what the migrations after `version` created, newest first, and set the version.
 
-    Only objects are dropped; what a migration did to rows (e.g. FTS settings) stays.
+    Only objects are dropped (and dropped columns added back, empty); what a migration did
+    to rows (e.g. FTS settings) stays.
     """
     for script in reversed(MIGRATIONS[version:]):
+        for table, column in _DROPPED.findall(script):  # back, empty
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} BLOB")
         for kind, name in reversed(_CREATED.findall(script)):
             kind = "TABLE" if kind.upper().endswith("TABLE") else kind.upper()
             conn.execute(f"DROP {kind} IF EXISTS {name}")

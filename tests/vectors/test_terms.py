@@ -46,9 +46,9 @@ def test_a_count_above_the_cap_is_kept_at_the_cap() -> None:
 def test_every_paper_has_its_words_and_the_space_counts_every_paper(store: SQLiteStore) -> None:
     space = store.vectors.active()
     assert space is not None
-    data, papers = store.vectors.term_df(space.id)
-    assert data is not None and papers == store.count() == 14868
-    df = terms.decode_frequencies(data)
+    parts, papers = store.vectors.term_df(space.id)
+    assert parts and papers == store.count() == 14868
+    df = terms.decode_frequencies(parts)
     texts = {p.arxiv_id: paper_text(p.title, p.abstract) for p in store.papers()}
     rowids = store.vectors.rowids(list(texts))
     stored = store.vectors.terms(space.id, list(rowids.values()))

@@ -16,7 +16,7 @@ import pytest
 from paperboy.record import Paper
 from paperboy.store import open_store
 from paperboy.store.vectors import Space
-from paperboy.vectors import build, cache, neighbours
+from paperboy.vectors import build, cache, neighbours, terms
 from paperboy.vectors.model import FORMAT, TextModel, paper_text
 
 HELD_OUT = 300  # a day of new papers
@@ -48,6 +48,28 @@ def grown(tmp_path_factory: pytest.TempPathFactory, plain_2021: Path) -> tuple[P
         assert not second.rebuilt and second.added == HELD_OUT
         assert second.papers == len(papers)
     return path, papers[-HELD_OUT:]
+
+
+def test_papers_per_term_count_every_paper_of_a_grown_space_and_fold_into_one(
+    grown: tuple[Path, list[Paper]], tmp_path: Path
+) -> None:
+    path, _ = grown
+    copy = tmp_path / "p.db"
+    shutil.copyfile(path, copy)
+    with open_store(copy) as store:
+        space = store.vectors.active()
+        assert space is not None
+        parts, papers = store.vectors.term_df(space.id)
+        # the rebuild's count of every bucket, and what the day of 300 added
+        assert [part for part, _ in parts] == [0, 1] and papers == store.count()
+        every = store.vectors.terms(space.id, store.vectors.paper_rowids())
+        truth = terms.frequencies(terms.unpack(list(every.values())))
+        assert np.array_equal(terms.decode_frequencies(parts), truth)
+        with store.transaction():
+            build.fold_term_df(store, space.id)
+        folded, papers_after = store.vectors.term_df(space.id)
+    assert [part for part, _ in folded] == [0] and papers_after == papers
+    assert np.array_equal(terms.decode_frequencies(folded), truth)
 
 
 def test_added_papers_get_the_vectors_and_neighbours_of_the_same_model(

@@ -241,7 +241,32 @@ CREATE TABLE deliveries (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# Version 9: a space's model and papers per term (tens of MB each) move to tables of their
+# own. Between vector_spaces' small columns they made every read of `active` or `changes`
+# walk their overflow pages (0.2 s at 192k papers), and every write of `changes` (one per
+# batch of vectors) rewrite both. Papers per term are kept as parts: part 0 counts every
+# bucket (written by a rebuild), each later part what one batch of new papers added, so a
+# day of papers writes its own few hundred KB, not the whole 64 MB count again.
+_V9 = """
+CREATE TABLE vector_models (
+    space INTEGER PRIMARY KEY REFERENCES vector_spaces (id) ON DELETE CASCADE,
+    model BLOB NOT NULL               -- numpy .npz bytes, never a pickle
+);
+CREATE TABLE vector_term_df (
+    space INTEGER NOT NULL REFERENCES vector_spaces (id) ON DELETE CASCADE,
+    part INTEGER NOT NULL,            -- 0: every bucket; later: what one batch added
+    term_df BLOB NOT NULL,            -- paperboy.vectors.terms encodes both kinds
+    PRIMARY KEY (space, part)
+) WITHOUT ROWID;
+INSERT INTO vector_models (space, model)
+SELECT id, model FROM vector_spaces WHERE model IS NOT NULL;
+INSERT INTO vector_term_df (space, part, term_df)
+SELECT id, 0, term_df FROM vector_spaces WHERE term_df IS NOT NULL;
+ALTER TABLE vector_spaces DROP COLUMN model;
+ALTER TABLE vector_spaces DROP COLUMN term_df;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,4 +1,5 @@
-"""The store's vector tables (schema version 6): spaces, and one vector per paper in each.
+"""The store's vector tables (schema versions 6 and 9): spaces (each with its model and
+papers per term in tables of their own), and one vector per paper in each.
 
 Vectors travel as bytes (float32, little-endian); `paperboy.vectors` turns them into arrays.
 """
@@ -48,17 +49,19 @@ class VectorTables:
 
     def model(self, space: int) -> bytes:
         """The space's fitted model (tens of MB: read only when text is to be projected)."""
-        row = self.conn.execute("SELECT model FROM vector_spaces WHERE id = ?", (space,)).fetchone()
-        return bytes(row[0])
+        row = self.conn.execute("SELECT model FROM vector_models WHERE space = ?", (space,))
+        return bytes(row.fetchone()[0])
 
     def create(self, format: int, dims: int, fitted_on: int, model: bytes) -> int:
         """A new, inactive space; its vectors are added before `activate` switches to it."""
         cur = self.conn.execute(
-            "INSERT INTO vector_spaces (format, dims, fitted_on, created, model) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (format, dims, fitted_on, datetime.now(UTC).isoformat(timespec="seconds"), model),
+            "INSERT INTO vector_spaces (format, dims, fitted_on, created) VALUES (?, ?, ?, ?)",
+            (format, dims, fitted_on, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         assert cur.lastrowid is not None
+        self.conn.execute(
+            "INSERT INTO vector_models (space, model) VALUES (?, ?)", (cur.lastrowid, model)
+        )
         return cur.lastrowid
 
     def store_id(self) -> str:
@@ -88,19 +91,45 @@ class VectorTables:
             found.update((int(r), bytes(t)) for r, t in rows)
         return found
 
-    def term_df(self, space: int) -> tuple[bytes | None, int]:
-        """The space's term document frequencies (as `set_term_df` wrote them) and the
-        number of papers they count."""
-        row = self.conn.execute(
-            "SELECT term_df, term_papers FROM vector_spaces WHERE id = ?", (space,)
-        ).fetchone()
-        return (None, 0) if row is None or row[0] is None else (bytes(row[0]), int(row[1]))
+    def term_df(self, space: int) -> tuple[list[tuple[int, bytes]], int]:
+        """The space's papers per term as written, (part, bytes) by part (none for a space
+        written without them), and the number of papers they count."""
+        parts = [
+            (int(part), bytes(data))
+            for part, data in self.conn.execute(
+                "SELECT part, term_df FROM vector_term_df WHERE space = ? ORDER BY part",
+                (space,),
+            )
+        ]
+        row = self.conn.execute("SELECT term_papers FROM vector_spaces WHERE id = ?", (space,))
+        found = row.fetchone()
+        return parts, int(found[0]) if found else 0
 
     def set_term_df(self, space: int, df: bytes, papers: int) -> None:
+        """Papers per term counted afresh (part 0), replacing every part before."""
+        self.conn.execute("DELETE FROM vector_term_df WHERE space = ?", (space,))
         self.conn.execute(
-            "UPDATE vector_spaces SET term_df = ?, term_papers = ? WHERE id = ?",
-            (df, papers, space),
+            "INSERT INTO vector_term_df (space, part, term_df) VALUES (?, 0, ?)", (space, df)
         )
+        self.conn.execute("UPDATE vector_spaces SET term_papers = ? WHERE id = ?", (papers, space))
+
+    def add_term_df(self, space: int, added: bytes, papers: int) -> int:
+        """What `papers` more papers add to the space's papers per term, as a part of its
+        own; the number of parts afterwards."""
+        (last,) = self.conn.execute(
+            "SELECT coalesce(max(part), 0) FROM vector_term_df WHERE space = ?", (space,)
+        ).fetchone()
+        self.conn.execute(
+            "INSERT INTO vector_term_df (space, part, term_df) VALUES (?, ?, ?)",
+            (space, int(last) + 1, added),
+        )
+        self.conn.execute(
+            "UPDATE vector_spaces SET term_papers = term_papers + ? WHERE id = ?", (papers, space)
+        )
+        (parts,) = self.conn.execute(
+            "SELECT count(*) FROM vector_term_df WHERE space = ?", (space,)
+        ).fetchone()
+        return int(parts)
 
     def activate(self, space: int) -> bool:
         """Make `space` the one in use and drop every other (their vectors with them); False

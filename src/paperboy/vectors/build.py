@@ -32,6 +32,7 @@ BATCH = 5_000
 FIT_SAMPLE = 50_000  # papers the model is fitted on, at most (a random sample above it)
 REBUILD_GROWTH = 1.2  # refit when the store has 20% more papers than when the model was fitted
 MIN_PAPERS = 2  # fewer, and there is nothing to fit
+MAX_TERM_PARTS = 64  # batches' papers per term kept apart before they are folded into one
 KEEP_FOR_CACHE = 50_000  # projected vectors kept to extend the cache instead of rewriting it
 
 # (what is being done, papers done, papers in all or None while fitting)
@@ -196,14 +197,20 @@ def _put(
     found = terms.counts(texts)
     packed = terms.pack(found)
     if df is not None:
-        df += terms.frequencies(found)
+        terms.add_frequencies(df, found)
     rows = [(p.rowid, data[i].tobytes(), packed[i]) for i, p in enumerate(batch)]
     with store.transaction():
         store.vectors.put(space, rows)
         if counted:
-            stored, papers = store.vectors.term_df(space)
-            total = terms.frequencies(found)
-            if stored is not None:
-                total += terms.decode_frequencies(stored)
-            store.vectors.set_term_df(space, terms.encode_frequencies(total), papers + len(batch))
+            parts = store.vectors.add_term_df(space, terms.encode_added(found), len(batch))
+            if parts > MAX_TERM_PARTS:
+                fold_term_df(store, space)
     return data
+
+
+def fold_term_df(store: SQLiteStore, space: int) -> None:
+    """The space's papers per term as one part again (inside a transaction)."""
+    parts, papers = store.vectors.term_df(space)
+    store.vectors.set_term_df(
+        space, terms.encode_frequencies(terms.decode_frequencies(parts)), papers
+    )

@@ -129,7 +129,7 @@ def write(store: SQLiteStore, path: Path, space: Space, build_ann: Any | None) -
             model = store.vectors.model(space.id)
         meta.update(count=count, nnz=nnz, term_papers=papers, model=f"{token}.model.npz")
         (path / meta["model"]).write_bytes(_stored(model))
-        if df is not None:
+        if df:
             meta["df"] = f"{token}.df.bin"
             terms.decode_frequencies(df).astype("<u4").tofile(path / meta["df"])
         cached = Cached(path, meta)
@@ -176,7 +176,9 @@ def extend(
         token = secrets.token_hex(4)
         if old.df is not None:
             meta["df"] = f"{token}.df.bin"
-            (old.df + terms.frequencies(counts)).astype("<u4").tofile(path / meta["df"])
+            df = np.array(old.df, dtype=np.uint32)
+            terms.add_frequencies(df, counts)
+            df.astype("<u4").tofile(path / meta["df"])
         meta.update(identity(store, after))
         meta.update(count=count + len(rowids), nnz=int(ends[-1]))
         meta["term_papers"] = int(meta.get("term_papers", 0)) + len(rowids)

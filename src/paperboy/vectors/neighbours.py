@@ -123,10 +123,10 @@ def term_stats(store: SQLiteStore, index: VectorIndex) -> TermStats | None:
             papers = int(index.cached.meta["term_papers"])
             index.term_stats = TermStats(index.cached.df, papers)
             return index.term_stats
-        data, papers = store.vectors.term_df(index.space)
-        if data is None:
+        parts, papers = store.vectors.term_df(index.space)
+        if not parts:
             return None
-        index.term_stats = TermStats(decode_frequencies(data), papers)
+        index.term_stats = TermStats(decode_frequencies(parts), papers)
     return index.term_stats
 
 

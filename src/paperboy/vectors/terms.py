@@ -84,18 +84,44 @@ def from_words(words: Words, lengths: npt.NDArray[np.int64]) -> Counts:
 
 def frequencies(matrix: Counts) -> Frequencies:
     """Papers per bucket among the rows of `matrix`."""
-    return np.bincount(matrix.indices, minlength=BUCKETS).astype(np.uint32)
+    df = np.zeros(BUCKETS, dtype=np.uint32)
+    add_frequencies(df, matrix)
+    return df
+
+
+def add_frequencies(df: Frequencies, matrix: Counts) -> None:
+    """Add the papers per bucket among the rows of `matrix` to `df`, in place (touching only
+    the buckets they hold: a day of papers, not 16M buckets)."""
+    buckets, papers = np.unique(matrix.indices, return_counts=True)
+    df[buckets] += papers.astype(np.uint32)
 
 
 def encode_frequencies(df: Frequencies) -> bytes:
+    """Every bucket's count (the store's part 0)."""
     return zlib.compress(df.astype("<u4").tobytes(), 1)
 
 
-def decode_frequencies(data: bytes) -> Frequencies:
-    df = np.frombuffer(zlib.decompress(data), dtype="<u4")
-    if df.shape != (BUCKETS,):
-        raise ValueError(f"term frequencies of {df.shape[0]} buckets, not {BUCKETS}")
-    return df.astype(np.uint32)
+def encode_added(matrix: Counts) -> bytes:
+    """The papers per bucket that the rows of `matrix` add, as the buckets they hold and
+    their counts (a later part: a few hundred KB for a day of papers)."""
+    buckets, papers = np.unique(matrix.indices, return_counts=True)
+    return zlib.compress(buckets.astype("<u4").tobytes() + papers.astype("<u4").tobytes(), 1)
+
+
+def decode_frequencies(parts: Sequence[tuple[int, bytes]]) -> Frequencies:
+    """Papers per bucket from the parts the store holds: part 0 every bucket's count (or
+    none: zeros), each later part what a batch of papers added."""
+    df = np.zeros(BUCKETS, dtype=np.uint32)
+    for part, data in parts:
+        values = np.frombuffer(zlib.decompress(data), dtype="<u4")
+        if part == 0:
+            if values.shape != (BUCKETS,):
+                raise ValueError(f"term frequencies of {values.shape[0]} buckets, not {BUCKETS}")
+            df += values
+        else:
+            half = len(values) // 2
+            df[values[:half]] += values[half:]
+    return df
 
 
 def idf(df: Frequencies, papers: int) -> npt.NDArray[np.float32]:
