@@ -2,6 +2,7 @@
 
     python benchmarks/bench_vectors.py --workdir /work/pb-bench                  # 2021 only
     python benchmarks/bench_vectors.py --workdir /work/pb-bench --papers 192000 --papers 2600000
+    python benchmarks/bench_vectors.py --store /tmp/big.sqlite3 --no-build   # a store as it is
 
 The corpora are bench_search_web.py's (the 2021 papers, then synthetic ones made from them),
 kept in --workdir; each is copied once to `vectors-<papers>.sqlite3` there, which this
@@ -14,8 +15,10 @@ Figures, per corpus:
 - load: `neighbours.load` from the cache beside the store, against reading every vector
   back from SQLite (what the cache saves every command);
 - similar: `VectorIndex.similar_to` p50/p99 for sampled papers, exact (numpy, every paper
-  scored) side by side with approximate (faiss IVF, the default above 300k papers), and the
+  scored) side by side with approximate (faiss IVF, the default above 100k papers), and the
   approximate index's recall@10 against exact;
+- similar papers: `paperboy.similar.similar` (the vectors' 1,000 nearest ordered by their
+  words), words read from the cache against from SQLite, and whether the two agree;
 - size: bytes per paper in the store (vector rows) and in the cache.
 """
 
@@ -38,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 from bench_search_web import base_store, scaled_store
 
+from paperboy.similar import similar
 from paperboy.store import open_store
 from paperboy.vectors import build, neighbours
 
@@ -176,6 +180,36 @@ def bench_similar(db: Path, queries: int) -> dict[str, object]:
     }
 
 
+def bench_similar_papers(db: Path, queries: int) -> dict[str, object]:
+    """`paperboy similar` as the library answers it (the vectors' 1,000 nearest ordered by
+    their words), the words read from the cache's memory map against reading them from
+    SQLite (how it was done before the cache held them), in the same run."""
+    with open_store(db) as store:
+        index = neighbours.load(store)
+        assert index is not None
+        readers = {"cache": index} if index.cached is not None else {}
+        readers["sqlite"] = dataclasses.replace(index, cached=None, term_stats=None)
+        rng = np.random.default_rng(11)
+        rowids = rng.choice(index.rowids, size=min(queries, len(index)), replace=False)
+        ids = store.vectors.arxiv_ids([int(r) for r in rowids])
+        papers = list(store.papers(ids=list(ids.values())))
+        took: dict[str, list[float]] = {name: [] for name in readers}
+        agree = 0
+        for n, paper in enumerate(papers):
+            found = {}
+            for name, reader in readers.items():
+                started = time.perf_counter()
+                found[name] = [h.paper.arxiv_id for h in similar(store, reader, paper, 10)]
+                if n >= 5:  # the first ones warm the caches
+                    took[name].append((time.perf_counter() - started) * 1000)
+            agree += len({tuple(v) for v in found.values()}) == 1
+    result: dict[str, object] = {
+        f"{name}_p{q}_ms": _p(ms, q / 100) for name, ms in took.items() for q in (50, 90, 99)
+    }
+    result["same_top10"] = f"{agree}/{len(papers)}"
+    return result
+
+
 def bench_size(db: Path) -> dict[str, object]:
     with open_store(db) as store:
         papers = store.count()
@@ -210,6 +244,7 @@ def run(db: Path, args: argparse.Namespace) -> dict[str, object]:
     result["incremental"] = bench_incremental(db)
     result["load"] = bench_load(db)
     result["similar"] = bench_similar(db, args.queries)
+    result["similar_papers"] = bench_similar_papers(db, args.queries)
     result["size"] = bench_size(db)
     return result
 
@@ -221,6 +256,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--skip-2021", action="store_true")
     parser.add_argument("--no-build", action="store_true", help="keep an index built before")
+    parser.add_argument("--store", type=Path, default=None, help="measure this store instead")
     args = parser.parse_args()
     tmp = None
     if args.workdir is None:
@@ -228,6 +264,9 @@ def main() -> None:
         args.workdir = Path(tmp)
     args.workdir.mkdir(parents=True, exist_ok=True)
     try:
+        if args.store is not None:  # a store of your own, as it is (it will grow by 600)
+            print(json.dumps(run(args.store, args), indent=2), flush=True)
+            return
         sizes = ([] if args.skip_2021 else [0]) + args.papers
         for papers in sizes:
             print(json.dumps(run(corpus(args.workdir, papers), args), indent=2), flush=True)
