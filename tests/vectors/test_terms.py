@@ -89,3 +89,23 @@ def test_similar_scores_are_the_tfidf_cosines_of_the_papers_words(store: SQLiteS
         # Hashing lets some terms of one paper share a bucket with another's, and so weigh
         # something: cosines come out a little lower than over a vocabulary, never higher.
         assert truth - 0.03 <= hit.score <= truth + 0.002, hit.paper.arxiv_id
+
+
+def test_similarities_are_the_dot_products_of_weighed_rows_and_an_empty_row_scores_zero() -> None:
+    texts = [
+        "Gaussian splatting for real-time radiance fields",
+        "",  # a paper with no words: no term, no score, no division by zero
+        "Neural radiance fields for view synthesis, in real time",
+        "Point cloud segmentation with transformers",
+    ]
+    counted = terms.counts(texts)
+    stats = terms.TermStats(terms.frequencies(counted), len(texts))
+    packed = terms.pack(counted)
+    words = np.frombuffer(b"".join(packed), dtype="<u4")
+    lengths = np.array([len(p) // 4 for p in packed], dtype=np.int64)
+    query = terms.counts(["real-time radiance fields from a few views"])
+    scores = terms.similarities(words, lengths, query, stats)
+    rows, q = terms.weigh(counted, stats), terms.weigh(query, stats)
+    truth = (rows @ q.T).toarray().ravel()
+    assert np.allclose(scores, truth, atol=1e-6)
+    assert scores[1] == scores[3] == 0.0 and scores[0] > 0.0 and scores[2] > 0.0

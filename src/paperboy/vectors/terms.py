@@ -145,20 +145,12 @@ def weigh(matrix: Counts, stats: TermStats) -> Counts:
     return weighted
 
 
-def cosines(rows: Counts, query: Counts) -> npt.NDArray[np.float64]:
-    """Dot products of the unit rows `rows` with the one unit row `query`."""
-    dense = np.zeros(BUCKETS, dtype=np.float32)  # 64 MB, of which the system maps what is used
-    dense[query.indices] = query.data
-    scores: npt.NDArray[np.float64] = np.asarray(rows @ dense, dtype=np.float64)
-    return scores
-
-
 def similarities(
     words: Words, lengths: npt.NDArray[np.int64], query: Counts, stats: TermStats
 ) -> npt.NDArray[np.float64]:
     """Cosines of sublinear tf-idf between each of some papers, given as their packed term
     counts end to end (`lengths` words each, as `pack` writes them), and the counts of one
-    text `query`: `cosines(weigh(unpack(rows)), weigh(query))`, without making a matrix.
+    text `query` (the dot products of their `weigh`ed rows), without making a matrix.
     Similar papers score a thousand papers (half a million terms) this way per request;
     only the terms the query holds (found through a 2 MB bitmap, not a 64 MB dense row)
     enter the dot products."""
