@@ -121,7 +121,7 @@ def write(store: SQLiteStore, path: Path, space: Space, build_ann: Any | None) -
     path.mkdir(exist_ok=True)
     with _locked(path):
         token = secrets.token_hex(4)
-        meta: dict[str, Any] = {f"{kind}": f"{token}.{kind}.bin" for kind in _KINDS}
+        meta: dict[str, Any] = {kind: f"{token}.{kind}.bin" for kind in _KINDS}
         with store.vectors.reading():
             meta.update(identity(store, space, store.vectors.changes(space.id)))
             count, nnz = _write_rows(store, path, space, meta)
@@ -163,11 +163,12 @@ def extend(
         packed = store.vectors.terms(before.id, rowids)
         if len(packed) != len(rowids):
             return False
-        counts = terms.unpack([packed[r] for r in rowids])
         meta = dict(old.meta)
         added = np.ascontiguousarray(vectors, dtype="<f4")
         words = np.frombuffer(b"".join(packed[r] for r in rowids), dtype="<u4")
-        ends = int(meta["nnz"]) + np.cumsum([len(packed[r]) // 4 for r in rowids])
+        lengths = np.array([len(packed[r]) // 4 for r in rowids], dtype=np.int64)
+        counts = terms.from_words(words, lengths)
+        ends = int(meta["nnz"]) + np.cumsum(lengths)
         count, dims = int(meta["count"]), int(meta["dims"])
         _append(path / meta["rowids"], count * 8, np.asarray(rowids, dtype="<i8"))
         _append(path / meta["matrix"], count * dims * 4, added)
