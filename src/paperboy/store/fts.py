@@ -15,10 +15,14 @@ from typing import Any, Literal
 
 from paperboy.store.sqlite import SQLiteStore
 
-# Column weights for bm25(): title, authors, abstract, comment. A title hit counts as ten
-# abstract hits, so papers about the words rank above papers that merely use them.
-WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+# Column weights for bm25(): title, authors, abstract, comment, categories. A title hit
+# counts as ten abstract hits, so papers about the words rank above papers that merely use
+# them; the category tokens (see schema version 10) only narrow a filtered query.
+WEIGHTS = (10.0, 4.0, 1.0, 1.0, 0.0)
 _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
+# What starts the category tokens of schema version 10: an archive ('cs', 'hep' + U+E002
+# + 'th') and a subject ('ro'); U+E002 also stands for '-' inside a token.
+ARCHIVE_MARK, SUBJECT_MARK = "\ue002", "\ue003"
 # Markers around matched terms in highlights: private-use characters, which arXiv text does
 # not hold, so the caller can split on them without ambiguity.
 MARK_START = "\ue000"
@@ -79,6 +83,7 @@ def search(
     """
     if match is None:
         return _browse(store, filters, limit, offset), None
+    match = _narrowed(match, filters)
     where, args = _filter_sql(filters, "f.rowid")
     if order == "newest":
         newest = store.conn.execute(
@@ -121,7 +126,7 @@ def count(store: SQLiteStore, match: str | None, filters: Filters, cap: int) -> 
         sql = f"SELECT 1 FROM papers p WHERE {where} LIMIT ?"
     else:
         where, args = _filter_sql(filters, "f.rowid")
-        args = [match, *args]
+        args = [_narrowed(match, filters), *args]
         sql = f"SELECT 1 FROM papers_fts f WHERE papers_fts MATCH ? AND {where} LIMIT ?"
     row = store.conn.execute(f"SELECT count(*) FROM ({sql})", [*args, cap]).fetchone()
     return int(row[0])
@@ -169,6 +174,45 @@ def marked(store: SQLiteStore, match: str, rowids: Sequence[int]) -> dict[int, M
         [match, *rowids],
     )
     return {r: Marked(t, s) for r, t, s in rows}
+
+
+def _narrowed(match: str, filters: Filters) -> str:
+    """`match` ANDed with the category tokens of each category group that has them.
+
+    The index then intersects the words with the categories, however rare either is. The
+    tokens are a necessary condition only (case is folded; 'cs' alone also finds cs.*), and
+    `_filter_sql` still decides from paper_categories.
+    """
+    narrowing = [f"({' OR '.join(terms)})" for terms in map(_group_terms, filters.category_groups)]
+    narrowing = [n for n in narrowing if n != "()"]
+    return " AND ".join([f"({match})", *narrowing]) if narrowing else match
+
+
+def _group_terms(patterns: Sequence[str]) -> list[str]:
+    """FTS5 terms for a group of alternatives; none when one of them has no term (a prefix
+    inside a name, 'cs.C*'), since the group must not exclude what that one would find."""
+    terms = [_category_term(p) for p in patterns]
+    return [t for t in terms if t is not None] if None not in terms else []
+
+
+def _category_term(pattern: str) -> str | None:
+    """'cs.RO' -> its archive and subject tokens as a phrase; 'cs' and 'cs.*' -> the archive
+    token; 'hep*' -> archive tokens starting so (hep-th's is one token); None for a prefix
+    that ends inside a subject ('cs.C*')."""
+    stem = pattern.removesuffix("*")
+    archive, dot, subject = stem.partition(".")
+    if pattern.endswith("*") and subject:
+        return None
+    term = _phrase(archive, subject)
+    return term + " *" if pattern.endswith("*") and not dot else term
+
+
+def _phrase(archive: str, subject: str) -> str:
+    tokens = ARCHIVE_MARK + archive.replace("-", ARCHIVE_MARK)
+    if subject:
+        tokens += " " + SUBJECT_MARK + subject.replace("-", ARCHIVE_MARK)
+    quoted = tokens.replace('"', '""')  # paperboy.search lets none through; other callers
+    return f'categories : "{quoted}"'
 
 
 def _filter_sql(filters: Filters, rowid: str) -> tuple[str, list[Any]]:

@@ -194,8 +194,9 @@ class SQLiteStore:
         if self._unindexed_after is None:
             return
         self.conn.execute(
-            "INSERT INTO papers_fts (rowid, title, authors, abstract, comment) "
-            "SELECT rowid, title, authors, abstract, comment FROM papers WHERE rowid > ?",
+            "INSERT INTO papers_fts (rowid, title, authors, abstract, comment, categories) "
+            "SELECT paper, title, authors, abstract, comment, categories "
+            "FROM papers_fts_source WHERE paper > ?",
             (self._unindexed_after,),
         )
         self._unindexed_after = None
