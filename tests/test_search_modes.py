@@ -253,3 +253,32 @@ def test_hybrid_keyword_side_needs_a_rarer_word_and_ranks_by_every_word(
     alone, _ = fts.search(store, '"hough"', Filters(), 50, candidates=everything)
     assert {r.rowid for r in ranked} <= {r.rowid for r in alone} or len(alone) == 50
     assert [r.rowid for r in ranked] != [r.rowid for r in alone]  # "image" counts in bm25
+
+
+def test_hybrid_keyword_side_is_bounded_however_large_the_archive(
+    store: SQLiteStore, index: VectorIndex
+) -> None:
+    """The words that bring papers in hold at most `budget` papers between them, rarest
+    first; when none is that rare, a paper must hold every word and only the newest
+    `budget` are ranked (what keeps hybrid's cost flat at 2.6M papers)."""
+    everything = 10**9
+    stats = neighbours.term_stats(store, index)
+    assert stats is not None
+    query = parse("hough transform image")
+    hough = stats.share("hough") * stats.papers
+    assert 20 < hough < stats.share("transform") * stats.papers  # the data
+    held = fts.count(store, '"hough"', Filters(), everything)
+    # Room for "hough" alone: only its papers come in, every one of them ranked.
+    expression, candidates = hybrid.keyword_side(query, stats, budget=int(hough) + 1)
+    assert candidates == hybrid.ALL_MATCHES
+    assert fts.count(store, expression or "", Filters(), everything) == held
+    # Room for none: every word is needed, and the newest `budget` of those rank.
+    budget = int(hough) // 2
+    expression, candidates = hybrid.keyword_side(query, stats, budget=budget)
+    every = '"hough" AND "transform" AND "image"'
+    assert candidates == budget
+    assert fts.count(store, expression or "", Filters(), everything) == fts.count(
+        store, every, Filters(), everything
+    )
+    # The default budget is above the 2021 archive: nothing changes at its scale.
+    assert hybrid.keyword_side(query, stats) == (hybrid.any_word(query, stats), hybrid.ALL_MATCHES)

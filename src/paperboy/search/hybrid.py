@@ -33,6 +33,11 @@ ALL_MATCHES = 2**62  # bm25 over every match: the keyword side's candidates, unc
 # from 0.1 to 1 (MRR 0.904 to 0.906); 0.5 lets meaning lift a paper over weak word matches.
 COSINE_WEIGHT = 0.5
 COMMON = 0.1  # share of papers above which a word still ranks but brings no paper in
+# Papers the words that bring papers in may hold between them (by the space's counts), and
+# the newest matches bm25 ranks when no word is that rare, or the query uses the query
+# language: the bound that keeps the keyword side's cost flat from 200k to 2.6M papers. The
+# 2021 archive (15k papers) is below it, so the quality benchmarks rank every match.
+KEYWORD_PAPERS = 20_000
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperboy-vectors")
 _WORD = re.compile(r"\w+")
 
@@ -47,8 +52,8 @@ def run(
     first = None
     if vector is not None:
         first = _POOL.submit(index.nearest, vector, first_depth(query, depth))
-    match = any_word(query, term_stats(store, index))
-    ranked, total = fts.search(store, match, query.filters, depth, candidates=ALL_MATCHES)
+    match, candidates = keyword_side(query, term_stats(store, index))
+    ranked, total = fts.search(store, match, query.filters, depth, candidates=candidates)
     near: list[tuple[int, float]] = []
     more = False
     if vector is not None and first is not None:
@@ -68,25 +73,54 @@ def run(
 
 
 def any_word(query: ParsedQuery, stats: TermStats | None = None) -> str | None:
-    """The keyword side's FTS5 expression: any of the words of a query in plain words, else
-    the query's own. Function words are left out. Words in more than COMMON of the papers
-    (by the space's `stats`) still rank, but a paper must hold one of the rarer words when
-    there are some: ranking every paper that holds "image" costs most of a query at 192k
-    papers, and a paper holding only such words is hardly ever the one sought (the vector
-    side reads by meaning anyway). A query's -exclusions still apply."""
+    """The keyword side's FTS5 expression (see `keyword_side`)."""
+    return keyword_side(query, stats)[0]
+
+
+def keyword_side(
+    query: ParsedQuery, stats: TermStats | None = None, budget: int = KEYWORD_PAPERS
+) -> tuple[str | None, int]:
+    """The keyword side's FTS5 expression, and how many of its newest matches bm25 ranks.
+
+    A query in plain words matches any of its words but the function words. The rarest
+    words (by the space's `stats`), while they hold at most KEYWORD_PAPERS papers together
+    (`budget`) and each at most COMMON of them, bring papers in, and every match of theirs
+    is ranked;
+    the other words still rank, but a paper holding only those is hardly ever the one
+    sought (the vector side reads by meaning anyway). When no word is that rare in an
+    archive of more than KEYWORD_PAPERS, the paper must hold every word, and the newest
+    KEYWORD_PAPERS of those are ranked. A query using the query language keeps its own
+    meaning, ranked the same way. -exclusions still apply.
+    """
     if query.syntax or query.match is None:
-        return query.match
+        return query.match, budget
     words = list(dict.fromkeys(_WORD.findall(query.words)))
     kept = [w for w in words if w.casefold() not in STOPWORDS] or words
     if not kept:
-        return query.match
-    match = _any(kept)
-    rare = [w for w in kept if stats.share(w) <= COMMON] if stats is not None else kept
-    if rare and len(rare) < len(kept):
-        # bm25 sums over every phrase of the expression: all the words rank, as before.
-        match = f"({_any(rare)}) AND ({match})"
+        return query.match, budget
+    match, candidates = _any(kept), ALL_MATCHES
+    if stats is not None:
+        bringing = _bringing(kept, stats, budget)
+        if not bringing and stats.papers > budget:
+            match, candidates = " AND ".join(f'"{w}"' for w in kept), budget
+        elif bringing and len(bringing) < len(kept):
+            # bm25 sums over every phrase of the expression: all the words rank, as before.
+            match = f"({_any(bringing)}) AND ({match})"
     # Both sides in parentheses: NOT binds tighter than OR in FTS5.
-    return f"({match}) NOT ({query.excluded})" if query.excluded else match
+    return (f"({match}) NOT ({query.excluded})" if query.excluded else match), candidates
+
+
+def _bringing(words: list[str], stats: TermStats, budget: int) -> list[str]:
+    """The rarest words, in the query's order, while they hold at most `budget` papers
+    between them and each at most COMMON of all papers."""
+    share = {w: stats.share(w) for w in words}
+    chosen, held = set(), 0.0
+    for word in sorted(words, key=share.__getitem__):
+        held += share[word] * stats.papers
+        if share[word] > COMMON or held > budget:
+            break
+        chosen.add(word)
+    return [w for w in words if w in chosen]
 
 
 def _any(words: list[str]) -> str:

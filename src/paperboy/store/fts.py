@@ -20,9 +20,8 @@ from paperboy.store.sqlite import SQLiteStore
 # them; the category tokens (see schema version 10) only narrow a filtered query.
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 0.0)
 _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
-# What starts the category tokens of schema version 10: an archive ('cs', 'hep' + U+E002
-# + 'th') and a subject ('ro'); U+E002 also stands for '-' inside a token.
-ARCHIVE_MARK, SUBJECT_MARK = "\ue002", "\ue003"
+# What starts a category token of schema version 10 and stands for '.' and '-' in it.
+CATEGORY_MARK = "\ue002"
 # Markers around matched terms in highlights: private-use characters, which arXiv text does
 # not hold, so the caller can split on them without ambiguity.
 MARK_START = "\ue000"
@@ -180,38 +179,20 @@ def _narrowed(match: str, filters: Filters) -> str:
     """`match` ANDed with the category tokens of each category group that has them.
 
     The index then intersects the words with the categories, however rare either is. The
-    tokens are a necessary condition only (case is folded; 'cs' alone also finds cs.*), and
-    `_filter_sql` still decides from paper_categories.
+    tokens are a necessary condition only (case is folded), and `_filter_sql` still decides
+    from paper_categories. A group with a prefix ('cs.*') is left to `_filter_sql` alone: a
+    prefix term reads the doclists of every name it reaches, which costs more than checking
+    the papers of an archive as common as the store's own.
     """
-    narrowing = [f"({' OR '.join(terms)})" for terms in map(_group_terms, filters.category_groups)]
-    narrowing = [n for n in narrowing if n != "()"]
-    return " AND ".join([f"({match})", *narrowing]) if narrowing else match
+    groups = [g for g in filters.category_groups if not any(p.endswith("*") for p in g)]
+    terms = [" OR ".join(_category_term(p) for p in group) for group in groups]
+    return " AND ".join([f"({match})", *(f"({t})" for t in terms)]) if terms else match
 
 
-def _group_terms(patterns: Sequence[str]) -> list[str]:
-    """FTS5 terms for a group of alternatives; none when one of them has no term (a prefix
-    inside a name, 'cs.C*'), since the group must not exclude what that one would find."""
-    terms = [_category_term(p) for p in patterns]
-    return [t for t in terms if t is not None] if None not in terms else []
-
-
-def _category_term(pattern: str) -> str | None:
-    """'cs.RO' -> its archive and subject tokens as a phrase; 'cs' and 'cs.*' -> the archive
-    token; 'hep*' -> archive tokens starting so (hep-th's is one token); None for a prefix
-    that ends inside a subject ('cs.C*')."""
-    stem = pattern.removesuffix("*")
-    archive, dot, subject = stem.partition(".")
-    if pattern.endswith("*") and subject:
-        return None
-    term = _phrase(archive, subject)
-    return term + " *" if pattern.endswith("*") and not dot else term
-
-
-def _phrase(archive: str, subject: str) -> str:
-    tokens = ARCHIVE_MARK + archive.replace("-", ARCHIVE_MARK)
-    if subject:
-        tokens += " " + SUBJECT_MARK + subject.replace("-", ARCHIVE_MARK)
-    quoted = tokens.replace('"', '""')  # paperboy.search lets none through; other callers
+def _category_term(name: str) -> str:
+    """'cs.RO' -> categories : "<mark>cs<mark>ro"."""
+    token = CATEGORY_MARK + name.replace(".", CATEGORY_MARK).replace("-", CATEGORY_MARK)
+    quoted = token.replace('"', '""')  # paperboy.search lets none through; other callers
     return f'categories : "{quoted}"'
 
 

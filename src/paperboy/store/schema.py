@@ -270,12 +270,13 @@ ALTER TABLE vector_spaces DROP COLUMN term_df;
 # Version 10: categories in the full-text index, so that a query with a category filter
 # (`ti:model cat:cs.RO`) is one index intersection instead of a category lookup for every
 # paper matching the words (at 2.6M papers, 1-2 s for a rare category and a common word).
-# Each real category of a paper, its primary one too, becomes tokens that typed text can
-# never make, as they start with a private-use character: the archive, then the subject
-# ('cs.RO' -> U+E002 'cs', U+E003 'ro'; a '-' becomes U+E002 inside a token), so a category
-# is a two-token phrase and an archive (`cat:cs.*`) one token. The index reads them from a
-# view over papers (the categories are JSON there), and the store still checks
-# paper_categories on the papers the index returns: the tokens narrow, never decide.
+# Each real category of a paper, its primary one too, becomes one token that typed text can
+# never make: a private-use character, then the name with '.' and '-' replaced by the same
+# character ('cs.RO' -> U+E002 cs U+E002 ro). One token, not a phrase of archive and
+# subject: bm25 reads every phrase's whole doclist, and an archive's is every paper. The
+# index reads them from a view over papers (the categories are JSON there), and the store
+# still checks paper_categories on the papers the index returns: the tokens narrow, never
+# decide.
 def _category_terms(row: str) -> str:
     """SQL for the category tokens of a papers row (`row` is '', 'old.' or 'new.')."""
     names = (
@@ -283,7 +284,7 @@ def _category_terms(row: str) -> str:
         """'["', ''), '"]', ''), '", "', ' ')"""
     )
     tagged = f"char(57346) || replace({names}, ' ', ' ' || char(57346))"
-    return f"replace(replace({tagged}, '-', char(57346)), '.', ' ' || char(57347))"
+    return f"replace(replace({tagged}, '.', char(57346)), '-', char(57346))"
 
 
 _FTS_COLUMNS = "title, authors, abstract, comment, categories"
