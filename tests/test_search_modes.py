@@ -92,6 +92,20 @@ def test_exact_titles_come_first_in_hybrid_mode(store: SQLiteStore, index: Vecto
         assert hit.paper.arxiv_id == paper.arxiv_id or same, paper.title
 
 
+def test_an_exact_title_held_by_many_newer_titles_is_still_found(store: SQLiteStore) -> None:
+    """Past the newest `scan` titles holding the phrase, bm25 finds the shortest of them."""
+    for paper in sorted(store.papers(), key=lambda p: len(p.title)):
+        query = parse(paper.title)
+        newest = hybrid.exact_titles(store, query, scan=10**6)
+        phrase = " ".join(re.findall(r"\w+", paper.title.lower()))
+        holding, _ = fts.search(store, f'title : "{phrase}"', Filters(), 50, order="newest")
+        if paper.arxiv_id in newest.values() and holding[0].arxiv_id != paper.arxiv_id:
+            break
+    else:
+        pytest.fail("no short title held by a newer paper's title in the data")
+    assert paper.arxiv_id in hybrid.exact_titles(store, query, scan=1).values()
+
+
 FIELD_QUERIES = [
     "au:kaiming_he",
     "ti:transformer cat:cs.RO",
