@@ -142,9 +142,7 @@ def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def exact_titles(
-    store: SQLiteStore, query: ParsedQuery, scan: int = EXACT_SCAN
-) -> dict[int, str]:
+def exact_titles(store: SQLiteStore, query: ParsedQuery, scan: int = EXACT_SCAN) -> dict[int, str]:
     """The papers (rowid -> id) whose title is the query's text, its words in any case,
     found by the title as a phrase: wherever bm25 ranks them (a long title of common words
     can put other papers above its own), they come first."""
