@@ -123,7 +123,9 @@ def test_categories_of_a_changed_paper_follow_it(tmp_path: Path, db: Path) -> No
             assert found(store, '"learning"', gone) == set(), gone
 
 
-def test_an_older_store_gets_category_tokens_on_open(tmp_path: Path, db: Path) -> None:
+def test_an_older_store_gets_category_tokens_on_open(
+    tmp_path: Path, db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     old = tmp_path / "v9.sqlite3"
     shutil.copyfile(db, old)
     with sqlite3.connect(old) as conn:
@@ -131,6 +133,9 @@ def test_an_older_store_gets_category_tokens_on_open(tmp_path: Path, db: Path) -
         columns = [row[1] for row in conn.execute("PRAGMA table_xinfo(papers_fts)")]
         assert "categories" not in columns
     with open_store(old) as upgraded, open_store(db) as fresh:
+        # The rebuild is announced (minutes at millions of papers), once.
+        said = [r.getMessage() for r in caplog.records if "full-text index" in r.getMessage()]
+        assert len(said) == 1 and str(old) in said[0] and f"({upgraded.count()} papers)" in said[0]
         for group in [("cs.RO",), ("eess.*",)]:
             got = found(upgraded, '"learning"', group)
             assert got and got == found(fresh, '"learning"', group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 # Version 1: papers (latest version's metadata), their categories, every version seen,
@@ -323,6 +324,9 @@ MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+_log = logging.getLogger(__name__)
+
+
 class SchemaError(RuntimeError):
     """The database was written by a newer paperboy than this one."""
 
@@ -339,6 +343,7 @@ def migrate(conn: sqlite3.Connection) -> None:
         try:
             current = _version(conn)
             if current < SCHEMA_VERSION:
+                _announce(conn, MIGRATIONS[current])
                 for statement in _statements(MIGRATIONS[current]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {current + 1}")
@@ -346,6 +351,22 @@ def migrate(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def _announce(conn: sqlite3.Connection, script: str) -> None:
+    """Say so before a migration rebuilds the full-text index of a store that has papers:
+    minutes at millions of papers, which would otherwise look like a command stuck."""
+    if "VALUES ('rebuild')" not in script:
+        return
+    papers = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+    if papers:
+        path = conn.execute("PRAGMA database_list").fetchone()[2]
+        _log.warning(
+            "upgrading the full-text index of %s (%d papers): once, about a minute per "
+            "500,000 papers",
+            path,
+            papers,
+        )
 
 
 def _version(conn: sqlite3.Connection) -> int:
