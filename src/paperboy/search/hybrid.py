@@ -84,14 +84,13 @@ def keyword_side(
     """The keyword side's FTS5 expression, and how many of its newest matches bm25 ranks.
 
     A query in plain words matches any of its words but the function words. The rarest
-    words (by the space's `stats`), while they hold at most KEYWORD_PAPERS papers together
-    (`budget`) and each at most COMMON of them, bring papers in, and every match of theirs
-    is ranked;
-    the other words still rank, but a paper holding only those is hardly ever the one
-    sought (the vector side reads by meaning anyway). When no word is that rare in an
-    archive of more than KEYWORD_PAPERS, the paper must hold every word, and the newest
-    KEYWORD_PAPERS of those are ranked. A query using the query language keeps its own
-    meaning, ranked the same way. -exclusions still apply.
+    words (by the space's `stats`), while they hold at most `budget` papers together and
+    each at most COMMON of them, bring papers in, and every match of theirs is ranked; the
+    other words still rank, but a paper holding only those is hardly ever the one sought
+    (the vector side reads by meaning anyway). When no word is that rare in an archive of
+    more than `budget` papers, a paper must hold every word, and the newest `budget` of
+    those are ranked. A query using the query language keeps its own meaning, ranked the
+    same way. -exclusions still apply.
     """
     if query.syntax or query.match is None:
         return query.match, budget
@@ -144,8 +143,9 @@ def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[
 
 def exact_titles(store: SQLiteStore, query: ParsedQuery, scan: int = EXACT_SCAN) -> dict[int, str]:
     """The papers (rowid -> id) whose title is the query's text, its words in any case,
-    found by the title as a phrase: wherever bm25 ranks them (a long title of common words
-    can put other papers above its own), they come first."""
+    found by the title as a phrase among the newest `scan` titles holding it (by bm25 when
+    more do): wherever fusion ranks them (a long title of common words can put other papers
+    above its own), they come first."""
     wanted = _words(query.text)
     if not wanted:
         return {}
