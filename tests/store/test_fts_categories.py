@@ -36,20 +36,18 @@ def categories(p: Paper) -> set[str]:
 
 def passes(p: Paper, group: tuple[str, ...]) -> bool:
     """Truth from the paper itself: GLOB semantics for a trailing '*', else equality."""
+    cats = categories(p)
     return any(
-        any(c.startswith(pattern[:-1]) if pattern.endswith("*") else c == pattern for c in cats)
+        any(c.startswith(pattern[:-1]) for c in cats) if pattern.endswith("*") else pattern in cats
         for pattern in group
-        for cats in [categories(p)]
     )
 
 
 def found(store: SQLiteStore, match: str, *groups: tuple[str, ...]) -> set[str]:
+    """The ids `search` finds for `match` within all the category groups (none: the text's
+    matches alone)."""
     ranked, _ = search(store, match, Filters(category_groups=groups), EVERY, candidates=EVERY)
     return {r.arxiv_id for r in ranked}
-
-
-def text_matches(store: SQLiteStore, match: str) -> set[str]:
-    return found(store, match)
 
 
 GROUPS = [
@@ -73,7 +71,7 @@ def test_filtered_words_find_what_the_categories_say(db: Path, group: tuple[str,
     with open_store(db) as store:
         papers = {p.arxiv_id: p for p in store.papers()}
         for match in ('"learning"', '"robot"', 'title : "image"'):
-            words = text_matches(store, match)
+            words = found(store, match)
             want = {a for a in words if passes(papers[a], group)}
             assert found(store, match, group) == want, (match, group)
             filters = Filters(category_groups=(group,))
@@ -83,7 +81,7 @@ def test_filtered_words_find_what_the_categories_say(db: Path, group: tuple[str,
 def test_two_groups_must_both_hold(db: Path) -> None:
     with open_store(db) as store:
         papers = {p.arxiv_id: p for p in store.papers()}
-        words = text_matches(store, '"learning"')
+        words = found(store, '"learning"')
         want = {a for a in words if passes(papers[a], ("cs.LG",)) and passes(papers[a], ("cs.*",))}
         assert want and found(store, '"learning"', ("cs.LG",), ("cs.*",)) == want
 
@@ -101,8 +99,8 @@ def test_typed_words_never_find_category_tokens(db: Path, word: str) -> None:
             for p in store.papers()
             if word in _tokens(" ".join([p.title, *p.authors, p.abstract, p.comment or ""]))
         }
-        assert text_matches(store, f'"{word}"') == want
-        assert text_matches(store, f'"{word}" *') >= want
+        assert found(store, f'"{word}"') == want
+        assert found(store, f'"{word}" *') >= want
 
 
 def test_categories_of_a_changed_paper_follow_it(tmp_path: Path, db: Path) -> None:

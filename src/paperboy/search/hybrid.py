@@ -73,11 +73,6 @@ def run(
     return SearchResult(query, hits, len(fused), offset, limit, message, "hybrid", capped)
 
 
-def any_word(query: ParsedQuery, stats: TermStats | None = None) -> str | None:
-    """The keyword side's FTS5 expression (see `keyword_side`)."""
-    return keyword_side(query, stats)[0]
-
-
 def keyword_side(
     query: ParsedQuery, stats: TermStats | None = None, budget: int = KEYWORD_PAPERS
 ) -> tuple[str | None, int]:

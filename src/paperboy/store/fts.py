@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from paperboy.store.schema import CATEGORY_MARK
 from paperboy.store.sqlite import SQLiteStore
 
 # Column weights for bm25(): title, authors, abstract, comment, categories. A title hit
@@ -20,8 +21,6 @@ from paperboy.store.sqlite import SQLiteStore
 # them; the category tokens (see schema version 10) only narrow a filtered query.
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 0.0)
 _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
-# What starts a category token of schema version 10 and stands for '.' and '-' in it.
-CATEGORY_MARK = "\ue002"
 # Markers around matched terms in highlights: private-use characters, which arXiv text does
 # not hold, so the caller can split on them without ambiguity.
 MARK_START = "\ue000"
@@ -190,9 +189,9 @@ def _narrowed(match: str, filters: Filters) -> str:
 
 
 def _category_term(name: str) -> str:
-    """'cs.RO' -> categories : "<mark>cs<mark>ro"."""
+    """'cs.RO' -> categories : "<mark>cs<mark>ro" (the tokens of schema version 10)."""
     token = CATEGORY_MARK + name.replace(".", CATEGORY_MARK).replace("-", CATEGORY_MARK)
-    quoted = token.replace('"', '""')  # paperboy.search lets none through; other callers
+    quoted = token.replace('"', '""')  # for callers other than paperboy.search (no '"' there)
     return f'categories : "{quoted}"'
 
 

@@ -278,14 +278,18 @@ ALTER TABLE vector_spaces DROP COLUMN term_df;
 # index reads them from a view over papers (the categories are JSON there), and the store
 # still checks paper_categories on the papers the index returns: the tokens narrow, never
 # decide.
+CATEGORY_MARK = "\ue002"  # paperboy.store.fts spells the same tokens for queries
+
+
 def _category_terms(row: str) -> str:
     """SQL for the category tokens of a papers row (`row` is '', 'old.' or 'new.')."""
     names = (
         f"{row}primary_category || ' ' || replace(replace(replace({row}categories, "
         """'["', ''), '"]', ''), '", "', ' ')"""
     )
-    tagged = f"char(57346) || replace({names}, ' ', ' ' || char(57346))"
-    return f"replace(replace({tagged}, '.', char(57346)), '-', char(57346))"
+    mark = f"char({ord(CATEGORY_MARK)})"
+    tagged = f"{mark} || replace({names}, ' ', ' ' || {mark})"
+    return f"replace(replace({tagged}, '.', {mark}), '-', {mark})"
 
 
 _FTS_COLUMNS = "title, authors, abstract, comment, categories"
