@@ -11,6 +11,7 @@ _CREATED = re.compile(
     r"CREATE\s+(TABLE|INDEX|TRIGGER|VIRTUAL TABLE|VIEW)\s+(?:IF NOT EXISTS\s+)?(\w+)", re.IGNORECASE
 )
 _DROPPED = re.compile(r"ALTER TABLE (\w+) DROP COLUMN (\w+)", re.IGNORECASE)
+_ADDED = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
 
 
 def downgrade(conn: sqlite3.Connection, version: int) -> None:
@@ -27,6 +28,9 @@ def downgrade(conn: sqlite3.Connection, version: int) -> None:
             kind = "TABLE" if kind.upper().endswith("TABLE") else kind.upper()
             conn.execute(f"DROP {kind} IF EXISTS {name}")
             dropped.add(name)
+        for table, column in _ADDED.findall(script):  # after the indexes made on them
+            if table not in dropped:
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     # What a later migration made anew (the full-text index of version 10) goes back to how
     # the older version made it.
     for script in MIGRATIONS[:version]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from paperboy.latex import math_spans
 from paperboy.record import Paper
@@ -27,8 +27,9 @@ _STOP = frozenset({
 })  # fmt: skip
 
 
-def entry(paper: Paper, key: str | None = None) -> str:
-    """One BibTeX entry for `paper`; `key` defaults to lastname2021word."""
+def entry(paper: Paper, key: str | None = None, note: str = "") -> str:
+    """One BibTeX entry for `paper`; `key` defaults to lastname2021word; a `note` (a reading
+    list's) becomes its `annote` field."""
     fields = [
         ("title", title(paper.title)),
         ("author", " and ".join(_name(a) for a in paper.authors)),
@@ -42,14 +43,16 @@ def entry(paper: Paper, key: str | None = None) -> str:
         fields.append(("doi", paper.doi.split()[0]))
     if paper.journal_ref:
         fields.append(("journal", _text(" ".join(paper.journal_ref.split()))))
+    if note.strip():  # braces dropped: one unbalanced brace would end the field
+        fields.append(("annote", _text(" ".join(note.replace("{", "").replace("}", "").split()))))
     kind = "article" if paper.journal_ref else "misc"
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{key or cite_key(paper)},\n{body}\n}}\n"
 
 
-def entries(papers: Iterable[Paper]) -> str:
+def entries(papers: Iterable[Paper], notes: Mapping[str, str] | None = None) -> str:
     """Entries for many papers, one blank line apart; a key already used gets b, c, …
-    appended (skipping any that another paper's key already is)."""
+    appended (skipping any that another paper's key already is). `notes` by arXiv id."""
     used: set[str] = set()
     tries: Counter[str] = Counter()
     out: list[str] = []
@@ -60,7 +63,7 @@ def entries(papers: Iterable[Paper]) -> str:
             tries[base] += 1
             key = base + _suffix(tries[base] + 1)
         used.add(key)
-        out.append(entry(paper, key))
+        out.append(entry(paper, key, (notes or {}).get(paper.arxiv_id, "")))
     return "\n".join(out)
 
 

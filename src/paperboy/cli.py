@@ -794,13 +794,26 @@ def serve(
         str | None,
         typer.Option(help="public URL of the site, for feed links (PAPERBOY_BASE_URL)"),
     ] = None,
+    accounts: Annotated[
+        bool,
+        typer.Option(
+            "--accounts", help="a lab's server: members sign in (`paperboy user add` first)"
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
     _check_port(host, port)
+    if accounts:
+        with store(db) as s:
+            if not any(u.is_admin for u in s.users.all()):
+                raise fail(
+                    "--accounts: this store has no admin yet; add one first with "
+                    "`paperboy user add NAME --admin`"
+                )
     from paperboy.web.app import serve as run
 
-    run(db_path(db), host, port, category, cache_mb, base_url)
+    run(db_path(db), host, port, category, cache_mb, base_url, accounts)
 
 
 @app.command()
@@ -921,6 +934,10 @@ def profile_add(
         str | None,
         typer.Option("--email", help="where `update` sends the daily digest ('' stops it)"),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="the member it belongs to, on a lab's server"),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Make a profile, or add to one: library papers from files, authors, keywords, categories.
@@ -932,10 +949,13 @@ def profile_add(
     from paperboy.profiles.library import LibraryError
 
     with store(db) as s:
+        owner = s.users.named(user) if user is not None else None
+        if user is not None and owner is None:
+            raise fail(f"--user: no member named {user!r} (`paperboy user list`)")
         try:
             done = build.add(
                 s, name, ids or [], bib or [], author or [], keyword or [], category or [],
-                email=email,
+                email=email, owner=owner.id if owner else None,
             )  # fmt: skip
         except (LibraryError, build.ProfileInputError) as exc:
             raise fail(str(exc)) from None
@@ -994,6 +1014,110 @@ def profile_remove(
         f"removed profile {profile.name} ({plural(len(profile.library), 'library paper')}, "
         f"{plural(len(profile.marks), 'mark')})"
     )
+
+
+# ---------------------------------------------------------------- members (a lab's server)
+
+user_app = typer.Typer(
+    help="Members of a lab's paperboy (`paperboy serve --accounts`): add, remove, list.",
+    no_args_is_help=True,
+)
+app.add_typer(user_app, name="user")
+PasswordStdinOpt = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="read the password from the first line of standard input"
+    ),
+]
+
+
+def _new_password(from_stdin: bool) -> str:
+    from paperboy.accounts import check_password
+    from paperboy.store.accounts import AccountError
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        return check_password(password)
+    except AccountError as exc:
+        raise fail(str(exc)) from None
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="the member's sign-in name")],
+    admin: Annotated[bool, typer.Option("--admin", help="an admin, not a member")] = False,
+    password_stdin: PasswordStdinOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Add a member, asking for their password (stored only as an Argon2 hash)."""
+    from paperboy.accounts import add_member, check_name
+    from paperboy.store.accounts import AccountError
+
+    with store(db) as s:
+        try:
+            check_name(name)
+            if s.users.named(name) is not None:
+                raise AccountError(f"there is already a member named {name!r}")
+            user = add_member(
+                s, name, _new_password(password_stdin), "admin" if admin else "member"
+            )
+        except AccountError as exc:
+            raise fail(str(exc)) from None
+    typer.echo(
+        f"added {user.name} ({user.role}): they sign in at /login of `paperboy serve --accounts`"
+    )
+
+
+@user_app.command("remove")
+def user_remove(
+    name: Annotated[str, typer.Argument(help="the member's name")],
+    db: DbOpt = None,
+) -> None:
+    """Remove a member with their profiles (libraries, marks, digests); their sessions end.
+    What they put on reading lists stays there."""
+    with store(db) as s:
+        user = s.users.named(name)
+        if user is None:
+            raise fail(f"no member named {name!r} in {s.path}")
+        owned = len(s.profiles.summaries(owner=user.id))
+        s.users.remove(user.name)
+    typer.echo(f"removed {user.name} and {plural(owned, 'profile')}")
+
+
+@user_app.command("list")
+def user_list(db: DbOpt = None) -> None:
+    """List the members, their roles and profiles."""
+    with store(db) as s:
+        users = s.users.all()
+        if not users:
+            typer.echo("no members: `paperboy user add NAME --admin` adds the first")
+        for user in users:
+            profiles = [p.name for p in s.profiles.summaries(owner=user.id)]
+            owned = f": {', '.join(profiles)}" if profiles else ""
+            typer.echo(
+                f"{user.name} ({user.role}, since {user.created[:10]}), "
+                f"{plural(len(profiles), 'profile')}{owned}"
+            )
+
+
+@user_app.command("set-password")
+def user_set_password(
+    name: Annotated[str, typer.Argument(help="the member's name")],
+    password_stdin: PasswordStdinOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Give a member a new password; every session they have signed in ends."""
+    from paperboy.accounts import set_password
+
+    with store(db) as s:
+        user = s.users.named(name)
+        if user is None:
+            raise fail(f"no member named {name!r} in {s.path}")
+        set_password(s, user.name, _new_password(password_stdin))
+    typer.echo(f"new password for {user.name}; their sessions have ended")
 
 
 # ---------------------------------------------------------------- e-mailed digests

@@ -79,11 +79,16 @@ def add(
     keywords: Sequence[str] = (),
     categories: Sequence[str] = (),
     email: str | None = None,
+    owner: int | None = None,
 ) -> AddReport:
-    """Create the profile or extend it (`email` '' takes its address away, None keeps it).
+    """Create the profile or extend it (`email` '' takes its address away, None keeps it);
+    with `owner`, the profile is that member's (one of another member's is refused).
     Every file is read and every value checked before anything is written; then all of it
     is written in one transaction."""
     check_name(name)
+    existing = store.profiles.get(name)
+    if owner is not None and existing is not None and existing.owner not in (None, owner):
+        raise ProfileInputError(f"the profile {name!r} belongs to another member")
     if email:
         try:
             addresses(email)
@@ -101,7 +106,9 @@ def add(
     reads = [read_ids_file(store, p) for p in ids_files]
     reads += [read_bib_file(store, p) for p in bib_files]
     with store.transaction():
-        pid, created = store.profiles.ensure(name)
+        pid, created = store.profiles.ensure(name, owner)
+        if owner is not None and not created:
+            store.profiles.set_owner(pid, owner)
         report = AddReport(name, created, reads, keywords=parsed)
         rows = [(f.arxiv_id, read.origin) for read in reads for f in read.found]
         unique = list(dict.fromkeys(a for a, _ in rows))

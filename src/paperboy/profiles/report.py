@@ -139,6 +139,7 @@ def list_text(summaries: Sequence[ProfileSummary]) -> list[str]:
     return [
         f"{s.name}: {plural(s.papers, 'paper')}, {plural(s.authors, 'author')}, "
         f"{plural(s.keywords, 'keyword')}, {plural(s.categories, 'category', 'categories')}, "
-        f"{plural(s.marks, 'mark')} (created {s.created[:10]})"
+        f"{plural(s.marks, 'mark')} (created {s.created[:10]}"
+        + (f", {s.owner}'s)" if s.owner else ")")
         for s in summaries
     ]

@@ -58,6 +58,7 @@ class Profile:
     categories: tuple[str, ...]
     marks: tuple[PaperMark, ...]
     email: str | None = None  # where `update` sends the daily digest, if anywhere
+    owner: int | None = None  # the member it belongs to (a lab's store); None: no accounts
 
     @property
     def category(self) -> str:
@@ -88,6 +89,7 @@ class ProfileSummary:
     keywords: int
     categories: int
     marks: int
+    owner: str | None = None  # the member's name
 
 
 def _now() -> str:
@@ -112,17 +114,23 @@ class ProfileTables:
         row = self.conn.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()
         return None if row is None else int(row[0])
 
-    def ensure(self, name: str) -> tuple[int, bool]:
-        """The profile's id, and whether it was created now."""
+    def ensure(self, name: str, owner: int | None = None) -> tuple[int, bool]:
+        """The profile's id, and whether it was created now (for `owner`, when given)."""
         found = self.id_of(name)
         if found is not None:
             return found, False
         with self.store.transaction():
             cur = self.conn.execute(
-                "INSERT INTO profiles (name, created) VALUES (?, ?)", (name, _now())
+                "INSERT INTO profiles (name, created, owner) VALUES (?, ?, ?)",
+                (name, _now(), owner),
             )
         assert cur.lastrowid is not None
         return cur.lastrowid, True
+
+    def set_owner(self, profile: int, owner: int | None) -> None:
+        """Give the profile to a member (None: to nobody, as in a store without accounts)."""
+        with self.store.transaction():
+            self.conn.execute("UPDATE profiles SET owner = ? WHERE id = ?", (owner, profile))
 
     def set_email(self, profile: int, address: str | None) -> None:
         """Send this profile's daily digest to `address` (None: to nobody)."""
@@ -142,7 +150,7 @@ class ProfileTables:
 
     def get(self, name: str) -> Profile | None:
         row = self.conn.execute(
-            "SELECT id, name, created, email FROM profiles WHERE name = ?", (name,)
+            "SELECT id, name, created, email, owner FROM profiles WHERE name = ?", (name,)
         ).fetchone()
         if row is None:
             return None
@@ -157,17 +165,21 @@ class ProfileTables:
             categories=tuple(self.categories(pid)),
             marks=tuple(self.marks(pid)),
             email=row[3],
+            owner=row[4],
         )
 
-    def summaries(self) -> list[ProfileSummary]:
+    def summaries(self, owner: int | None = None) -> list[ProfileSummary]:
+        """Every profile, or only those of the member `owner`."""
+        where, args = ("WHERE p.owner = ?", [owner]) if owner is not None else ("", [])
         rows = self.conn.execute(
-            "SELECT name, created, "
+            "SELECT p.name, p.created, "
             "(SELECT count(*) FROM profile_papers WHERE profile = p.id), "
             "(SELECT count(*) FROM profile_authors WHERE profile = p.id), "
             "(SELECT count(*) FROM profile_keywords WHERE profile = p.id), "
             "(SELECT count(*) FROM profile_categories WHERE profile = p.id), "
-            "(SELECT count(*) FROM paper_marks WHERE profile = p.id) "
-            "FROM profiles p ORDER BY name"
+            "(SELECT count(*) FROM paper_marks WHERE profile = p.id), u.name "
+            f"FROM profiles p LEFT JOIN users u ON u.id = p.owner {where} ORDER BY p.name",
+            args,
         )
         return [ProfileSummary(*row) for row in rows]
 

@@ -324,7 +324,41 @@ END;
 INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+# Version 11: a lab's paperboy (`paperboy serve --accounts`). Members are added by an admin;
+# a password is kept only as its Argon2id hash; `sessions` counts up to end every signed-in
+# session of the member at once (a new password, or removal); `feed_token` is the secret in
+# the member's feed URLs (feed readers cannot sign in). A profile may belong to a member
+# (NULL: the single-user store's); removing the member removes what they own. Reading lists
+# are the group's: every member sees them, each paper with who added it and a note.
+_V11 = """
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password TEXT NOT NULL,           -- argon2-cffi's encoded Argon2id hash
+    role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+    feed_token TEXT NOT NULL UNIQUE,
+    sessions INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL
+);
+ALTER TABLE profiles ADD COLUMN owner INTEGER REFERENCES users (id) ON DELETE CASCADE;
+CREATE INDEX profiles_by_owner ON profiles (owner);
+CREATE TABLE reading_lists (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE reading_list_papers (
+    list INTEGER NOT NULL REFERENCES reading_lists (id) ON DELETE CASCADE,
+    arxiv_id TEXT NOT NULL,           -- bare id, no version
+    note TEXT NOT NULL DEFAULT '',
+    added_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    added TEXT NOT NULL,
+    PRIMARY KEY (list, arxiv_id)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

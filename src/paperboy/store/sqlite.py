@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from paperboy.record import Paper, Version, id_month
+from paperboy.store.accounts import UserTables
 from paperboy.store.deliveries import DeliveryTables
 from paperboy.store.profiles import ProfileTables
+from paperboy.store.reading_lists import ReadingListTables
 from paperboy.store.schema import migrate
 from paperboy.store.vectors import VectorTables
 from paperboy.textfix import is_degraded_copy
@@ -104,6 +106,8 @@ class SQLiteStore:
         self.vectors = VectorTables(self)
         self.profiles = ProfileTables(self)
         self.deliveries = DeliveryTables(self)
+        self.users = UserTables(self)
+        self.reading_lists = ReadingListTables(self)
 
     def close(self) -> None:
         self.conn.close()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from paperboy import config
 from paperboy.store import open_store
@@ -23,7 +24,16 @@ from paperboy.web import docs
 from paperboy.web.middleware import HeadAsGet
 from paperboy.web.reader import Reader
 from paperboy.web.rendering import STATIC, Renderer
-from paperboy.web.routes import api, bibtex, feeds, foryou, marks, pages
+from paperboy.web.routes import account, api, bibtex, feeds, foryou, lists, marks, pages
+from paperboy.web.signin import (
+    SESSION_COOKIE,
+    Accounts,
+    CSRFRejected,
+    SignInRequired,
+    gate,
+    session_secret,
+)
+from paperboy.web.urls import Urls
 
 CACHE_MB = 64
 
@@ -33,11 +43,13 @@ def create_app(
     category: str | None = None,
     cache_mb: int = CACHE_MB,
     base_url: str | None = None,
+    accounts: Accounts | None = None,
 ) -> FastAPI:
     """The whole web app over the store at `db`; `cache_mb` bounds the cache (0 renders every
-    request); feeds link to `base_url` (PAPERBOY_BASE_URL or http://127.0.0.1:8000)."""
+    request); feeds link to `base_url` (PAPERBOY_BASE_URL or http://127.0.0.1:8000). With
+    `accounts`, a lab's server: members sign in, and each sees only their own profiles."""
     reader = Reader(Path(db), category, cache_mb, base_url or config.base_url())
-    renderer = Renderer(reader.default_category)
+    renderer = Renderer(reader.default_category, accounts is not None)
     app = FastAPI(
         title="paperboy",
         summary="Read and search a local archive of arXiv papers.",
@@ -45,14 +57,44 @@ def create_app(
         docs_url=None,  # served from the package by docs.add_docs, not a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(reader.watch)],
+        dependencies=[Depends(reader.watch), Depends(gate)],
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     docs.add_docs(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a day page is ~5x smaller
+    if accounts is not None:
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=session_secret(reader.store),
+            session_cookie=SESSION_COOKIE,
+            max_age=accounts.session_seconds,
+            same_site="lax",
+            https_only=accounts.secure,
+        )
     app.add_middleware(HeadAsGet)
     app.state.reader = reader  # what it holds is observable: tests bound its memory
     app.state.renderer = renderer
+    app.state.accounts = accounts
+
+    def api_call(request: Request) -> bool:
+        return request.url.path.startswith(("/api/", "/feeds/", "/bibtex/"))
+
+    @app.exception_handler(SignInRequired)
+    def sign_in_first(request: Request, exc: SignInRequired) -> Response:
+        if api_call(request) or request.method not in ("GET", "HEAD"):
+            return Response(
+                json.dumps({"detail": "Sign in first"}), 401, media_type="application/json"
+            )
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(Urls("").login(here), status_code=303)
+
+    @app.exception_handler(CSRFRejected)
+    def csrf_rejected(request: Request, exc: CSRFRejected) -> Response:
+        message = "This change was refused: the page that asked for it was not this site's "
+        message += "(no CSRF token). Reload the page and try again."
+        if api_call(request):
+            return Response(json.dumps({"detail": message}), 403, media_type="application/json")
+        return renderer.html("error.html", "", status=403, message=message, title="Refused")
 
     @app.exception_handler(StarletteHTTPException)
     def error_page(request: Request, exc: StarletteHTTPException) -> Response:
@@ -68,6 +110,8 @@ def create_app(
     app.include_router(marks.router)
     app.include_router(bibtex.router)
     app.include_router(foryou.router)
+    app.include_router(account.router)
+    app.include_router(lists.router)
     app.include_router(pages.router)  # last: its category paths are patterns
     return app
 
@@ -79,13 +123,15 @@ def serve(
     category: str | None = None,
     cache_mb: int = CACHE_MB,
     base_url: str | None = None,
+    accounts: bool = False,
 ) -> None:
     """Run the app with uvicorn until interrupted; feeds link to `base_url`, by default
-    PAPERBOY_BASE_URL or the address served."""
+    PAPERBOY_BASE_URL or the address served; `accounts`: members sign in."""
     import uvicorn
 
     base = base_url or config.base_url(f"http://{host}:{port}")
-    app = create_app(db, category, cache_mb, base)
+    signin = Accounts(secure=base.startswith("https://")) if accounts else None
+    app = create_app(db, category, cache_mb, base, signin)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

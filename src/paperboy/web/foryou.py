@@ -12,6 +12,7 @@ from fastapi import HTTPException
 
 from paperboy.store import SQLiteStore
 from paperboy.store.profiles import Profile
+from paperboy.web.signin import Visitor
 from paperboy.web.views import DayPage, day_page
 
 if TYPE_CHECKING:
@@ -29,20 +30,23 @@ _RANKING = threading.Lock()
 class ForYouPage:
     day: DayPage  # the listing view of the day: pager, sections, the listing's doubts
     profile: str
-    profiles: list[str]  # every profile, for the tabs
+    profiles: list[str]  # the visitor's profiles, for the tabs
     ranked: RankedDay | None  # None: no index to rank with (`missing` says so)
     missing: str | None = None
+    feed_token: str = ""  # the member's, in the profile feed's link (a lab's server)
 
 
-def profile_names(store: SQLiteStore) -> list[str]:
-    return [s.name for s in store.profiles.summaries()]
+def profile_names(store: SQLiteStore, who: Visitor) -> list[str]:
+    """The profiles `who` may see: their own on a lab's server, else every one."""
+    return [s.name for s in store.profiles.summaries(owner=who.owner)]
 
 
-def profile_named(store: SQLiteStore, name: str) -> Profile:
-    """The profile, or a 404 naming the ones there are."""
+def profile_named(store: SQLiteStore, name: str, who: Visitor) -> Profile:
+    """The profile, or a 404 naming the ones there are. Another member's profile is
+    answered exactly as one that does not exist."""
     found = store.profiles.get(name)
-    if found is None:
-        known = profile_names(store)
+    if found is None or not who.owns(found):
+        known = profile_names(store, who)
         there = f"; there are: {', '.join(known)}" if known else "; there are none yet"
         raise HTTPException(404, f"No profile named {name[:80]!r} in this store{there}")
     return found
@@ -60,11 +64,16 @@ def rank_for(
 
 
 def for_you_page(
-    store: SQLiteStore, category: str, day: date, name: str, index: VectorIndex | None
+    store: SQLiteStore,
+    category: str,
+    day: date,
+    profile: Profile,
+    index: VectorIndex | None,
+    who: Visitor,
 ) -> ForYouPage:
-    profile = profile_named(store, name)
     page = day_page(store, category, day, "listing")
-    names = profile_names(store)
+    names = profile_names(store, who)
+    token = who.member.feed_token if who.accounts and who.member else ""
     if index is None:
-        return ForYouPage(page, profile.name, names, None, NO_INDEX)
-    return ForYouPage(page, profile.name, names, rank_for(store, profile, page, index))
+        return ForYouPage(page, profile.name, names, None, NO_INDEX, token)
+    return ForYouPage(page, profile.name, names, rank_for(store, profile, page, index), None, token)

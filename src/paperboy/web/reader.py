@@ -18,6 +18,7 @@ from paperboy.record import Paper
 from paperboy.store import SQLiteStore
 from paperboy.web.cache import PageCache, etag, matches
 from paperboy.web.rendering import HEADERS
+from paperboy.web.signin import visitor_of
 from paperboy.web.urls import page_path
 
 if TYPE_CHECKING:
@@ -82,8 +83,9 @@ class Reader:
 
     def page(self, request: Request, build: Callable[[], Response]) -> Response:
         """A rendered page, with an ETag (a hash of its body) that a matching If-None-Match
-        turns into 304. The cache key leaves the host out: no page depends on it."""
-        key = str(request.url.path) + "?" + str(request.url.query)
+        turns into 304. The cache key leaves the host out: no page depends on it. On a lab's
+        server each member's pages are their own (their profiles' tabs, their feed links)."""
+        key = f"{visitor_of(request).key}|{request.url.path}?{request.url.query}"
         status, media_type, body = self.cache.page(key, build)
         tag = etag(body)
         headers = {**(HEADERS if media_type.startswith("text/html") else {}), "ETag": tag}

@@ -146,6 +146,7 @@ def environment() -> Environment:
     env.globals["author_links"] = author_links
     env.globals["venue_of"] = venue_of
     env.globals["has_code"] = has_code
+    env.globals["accounts"] = False  # the web app's own environment says when it has them
     return env
 
 
@@ -169,8 +170,9 @@ def render(
 class Renderer:
     """The web app's pages: a template rendered with the links of the page it becomes."""
 
-    def __init__(self, default_category: Callable[[], str]) -> None:
+    def __init__(self, default_category: Callable[[], str], accounts: bool = False) -> None:
         self.env = environment()
+        self.env.globals["accounts"] = accounts  # members sign in: an Account link
         self.default_category = default_category
 
     def html(self, template: str, here: str, status: int = 200, **context: Any) -> HTMLResponse:

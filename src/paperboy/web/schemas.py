@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from paperboy.record import Paper, Version
 from paperboy.search import SearchResult, lead, mark_spans
@@ -133,6 +133,37 @@ class MarkOut(BaseModel):
     profile: str
     arxiv_id: str
     mark: Literal["saved", "hidden"] | None
+
+
+class ReadingListIn(BaseModel):
+    name: str = Field(max_length=64)
+
+
+class ListedPaperIn(BaseModel):
+    arxiv_id: str = Field(max_length=300)  # any form of the id (a version, an arXiv URL)
+    note: str = Field(default="", max_length=2000)
+
+
+class ListedPaperOut(BaseModel):
+    arxiv_id: str
+    title: str | None  # None: the store does not hold the paper
+    note: str
+    added_by: str | None
+    added: str
+
+
+class ReadingListSummaryOut(BaseModel):
+    name: str
+    created_by: str | None
+    created: str
+    papers: int
+
+
+class ReadingListOut(BaseModel):
+    name: str
+    created_by: str | None
+    created: str
+    papers: list[ListedPaperOut]
 
 
 class MarksOut(BaseModel):

@@ -93,8 +93,28 @@ class Urls:
     def listing_feed(self, category: str, kind: str = "atom") -> str:
         return self.to(f"feeds/{category}/listing.{kind}")
 
-    def profile_feed(self, profile: str, kind: str = "atom") -> str:
-        return self.to(f"feeds/profile/{quote(profile, safe='')}.{kind}")
+    def profile_feed(self, profile: str, kind: str = "atom", token: str = "") -> str:
+        """A profile's feed; on a lab's server it carries the member's feed token."""
+        path = f"feeds/profile/{quote(profile, safe='')}.{kind}"
+        return self.to(path, {"token": token} if token else None)
+
+    def login(self, next_page: str = "") -> str:
+        return self.to("login", {"next": next_page} if next_page else None)
+
+    def logout(self) -> str:
+        return self.to("logout")
+
+    def account(self) -> str:
+        return self.to("account")
+
+    def reading_lists(self) -> str:
+        return self.to("lists/")
+
+    def reading_list(self, name: str) -> str:
+        return self.to(f"lists/{quote(name, safe='')}/")
+
+    def reading_list_bibtex(self, name: str) -> str:
+        return self.to(f"lists/{quote(name, safe='')}.bib")
 
     def search_feed(self, q: str, category: str = "", kind: str = "atom") -> str:
         return self.to(

@@ -13,6 +13,7 @@ from paperboy import feeds
 from paperboy.web.foryou import profile_named
 from paperboy.web.params import check_category
 from paperboy.web.reader import Reader, ReaderDep
+from paperboy.web.signin import VisitorDep
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -39,8 +40,11 @@ def search_feed(
 
 
 @router.get("/profile/{name}.{kind}", summary="Feed of a profile's last days, ranked for it")
-def profile_feed(reader: ReaderDep, request: Request, name: str, kind: Kind) -> Response:
-    profile = profile_named(reader.store, name)
+def profile_feed(
+    reader: ReaderDep, request: Request, who: VisitorDep, name: str, kind: Kind
+) -> Response:
+    """On a lab's server the URL carries the member's feed `token` (see the account page)."""
+    profile = profile_named(reader.store, name, who)
     return _feed(reader, request, kind, lambda r, url: feeds.profile_feed(
         r.store, profile, r.vector_index(), kind, url, page_url=r.paper_url,
         site_url=r.url("/"),

@@ -11,32 +11,34 @@ from paperboy.web import schemas
 from paperboy.web.foryou import profile_named, rank_for
 from paperboy.web.params import check_category, parse_day
 from paperboy.web.reader import ReaderDep
+from paperboy.web.signin import VisitorDep
 from paperboy.web.views import day_page
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
 @router.get("/profiles", summary="The research profiles")
-def profiles(reader: ReaderDep) -> list[schemas.ProfileOut]:
+def profiles(reader: ReaderDep, who: VisitorDep) -> list[schemas.ProfileOut]:
+    """Every profile; on a lab's server, the signed-in member's own."""
     return [
         schemas.ProfileOut(name=s.name, papers=s.papers, marks=s.marks)
-        for s in reader.store.profiles.summaries()
+        for s in reader.store.profiles.summaries(owner=who.owner)
     ]
 
 
 @router.get("/profiles/{name}/marks", summary="A profile's saved and not-interested papers")
-def marks(reader: ReaderDep, name: str) -> schemas.MarksOut:
-    profile = profile_named(reader.store, name)
+def marks(reader: ReaderDep, who: VisitorDep, name: str) -> schemas.MarksOut:
+    profile = profile_named(reader.store, name, who)
     return schemas.MarksOut(profile=profile.name, marks={m.arxiv_id: m.mark for m in profile.marks})
 
 
 @router.post("/profiles/{name}/marks", summary="Save a paper, hide it, or take its mark off")
-def mark(reader: ReaderDep, name: str, body: schemas.MarkIn) -> schemas.MarkOut:
+def mark(reader: ReaderDep, who: VisitorDep, name: str, body: schemas.MarkIn) -> schemas.MarkOut:
     """`mark` "saved" puts the paper in the profile's library, "hidden" (not interested)
     sends it last and away from what the profile likes, null takes the mark off. The body is
     JSON, so a form on another site cannot post it. The next ranking uses the mark."""
     store = reader.store
-    profile = profile_named(store, name)
+    profile = profile_named(store, name, who)
     paper = reader.paper(body.arxiv_id)
     if paper is None:
         raise HTTPException(404, f"No paper {body.arxiv_id[:80]!r} in this archive")
@@ -57,6 +59,7 @@ def mark(reader: ReaderDep, name: str, body: schemas.MarkIn) -> schemas.MarkOut:
 )
 def ranked_listing(
     reader: ReaderDep,
+    who: VisitorDep,
     category: str,
     day: str,
     name: str,
@@ -70,7 +73,7 @@ def ranked_listing(
     store = reader.store
     check_category(category)
     when = parse_day(day)
-    profile = profile_named(store, name)
+    profile = profile_named(store, name, who)
     page = day_page(store, category, when, "listing")
     index = reader.vector_index()
     if index is None:

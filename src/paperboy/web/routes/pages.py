@@ -17,6 +17,7 @@ from paperboy.web.foryou import profile_names
 from paperboy.web.params import check_category, lenient_day, lenient_int, parse_day
 from paperboy.web.reader import Reader, ReaderDep
 from paperboy.web.rendering import Renderer
+from paperboy.web.signin import Visitor, VisitorDep
 from paperboy.web.urls import Urls, page_path
 
 router = APIRouter(include_in_schema=False)
@@ -194,25 +195,39 @@ def _year(reader: Reader, pages: Renderer, category: str, year: int) -> Response
 
 @router.get("/{category}/{day}/")
 def day_page(
-    reader: ReaderDep, pages: RendererDep, request: Request, category: str, day: str
+    reader: ReaderDep,
+    pages: RendererDep,
+    request: Request,
+    who: VisitorDep,
+    category: str,
+    day: str,
 ) -> Response:
     check_category(category)
-    return reader.page(request, lambda: _day(reader, pages, category, parse_day(day), "submitted"))
+    when = parse_day(day)
+    return reader.page(request, lambda: _day(reader, pages, who, category, when, "submitted"))
 
 
 @router.get("/{category}/{day}/listing/")
 def listing_page(
-    reader: ReaderDep, pages: RendererDep, request: Request, category: str, day: str
+    reader: ReaderDep,
+    pages: RendererDep,
+    request: Request,
+    who: VisitorDep,
+    category: str,
+    day: str,
 ) -> Response:
     check_category(category)
-    return reader.page(request, lambda: _day(reader, pages, category, parse_day(day), "listing"))
+    when = parse_day(day)
+    return reader.page(request, lambda: _day(reader, pages, who, category, when, "listing"))
 
 
-def _day(reader: Reader, pages: Renderer, category: str, day: date, view: str) -> HTMLResponse:
+def _day(
+    reader: Reader, pages: Renderer, who: Visitor, category: str, day: date, view: str
+) -> HTMLResponse:
     page = views.day_page(reader.store, category, day, view)
     here = page_path(view if view == "listing" else "day", category, day)
     title = f"{category} · {day:%a} {day.day} {day:%b %Y}"
-    profiles = profile_names(reader.store)  # a "For NAME" tab each
+    profiles = profile_names(reader.store, who)  # a "For NAME" tab each
     return pages.html(
         "day.html", here, category=category, title=title, page=page, profiles=profiles
     )

@@ -96,6 +96,13 @@
   // none, the buttons stay hidden and the page is as it was.
   const marking = { api: document.body.dataset.api || "", profile: null, marks: {} };
 
+  // On a lab's server every change carries the session's CSRF token, which the server put
+  // in a cookie that only this site's pages can read.
+  function csrfToken() {
+    const found = document.cookie.split("; ").find((c) => c.startsWith("paperboy_csrf="));
+    return found ? decodeURIComponent(found.slice("paperboy_csrf=".length)) : "";
+  }
+
   function markTarget() {
     return papers()[current] || document.querySelector(".paperpage");
   }
@@ -139,7 +146,7 @@
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
         body: JSON.stringify({ arxiv_id: el.id, mark: wanted }),
       });
       const answer = await response.json();
