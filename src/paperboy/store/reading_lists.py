@@ -41,7 +41,8 @@ class ReadingListSummary:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """To the microsecond: a list keeps its papers in the order they were added."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class ReadingListTables:

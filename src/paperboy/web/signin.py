@@ -4,7 +4,8 @@ and the rate limit on sign-in attempts.
 - A session is Starlette's signed cookie (itsdangerous; HttpOnly, SameSite=Lax, Secure when
   the site is served over https) holding the member's id, the member's `sessions` number
   (a new password or `paperboy user remove` ends every session at once) and when it began:
-  it ends `session_seconds` after sign-in, and after that long without a request.
+  it ends `session_seconds` after sign-in, however busy (the cookie is signed once, at
+  sign-in, and the time it began is checked too).
 - Every state-changing request (any method but GET, HEAD, OPTIONS) carries the session's CSRF
   token, in the `X-CSRF-Token` header (the pages' script reads it from the `paperboy_csrf`
   cookie, which only this site's pages can read) or in a form's `csrf_token` field.

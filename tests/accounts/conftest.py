@@ -1,0 +1,38 @@
+"""A lab's paperboy for the accounts tests: three months of the 2021 data indexed (so every
+profile page really ranks), three members, a profile each for alice and bob, served over a
+real socket with sign-in on (tests/live_web.py, tests/lab.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lab import PASSWORDS, Lab
+from live_web import serving
+from stores import copy_store, point_cloud_profile
+
+from paperboy.accounts import add_member
+from paperboy.store import open_store
+from paperboy.web.signin import Accounts
+
+
+@pytest.fixture(scope="package")
+def lab_db(tmp_path_factory: pytest.TempPathFactory, indexed_autumn: Path) -> Path:
+    path = copy_store(indexed_autumn, tmp_path_factory.mktemp("lab"))
+    with open_store(path) as store:
+        ids = {}
+        for name, password in PASSWORDS.items():
+            ids[name] = add_member(
+                store, name, password, "admin" if name == "alice" else "member"
+            ).id
+        for name in ("alice", "bob"):
+            profile = point_cloud_profile(store, f"{name}s")
+            store.profiles.set_owner(profile.id, ids[name])
+    return path
+
+
+@pytest.fixture(scope="package")
+def lab(lab_db: Path) -> Iterator[Lab]:
+    with serving(lab_db, accounts=Accounts()) as url:
+        yield Lab(url, lab_db)

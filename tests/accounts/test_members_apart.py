@@ -1,0 +1,133 @@
+"""A member never reads or changes another member's profiles, marks, rankings or feeds:
+every route of the app that names a profile is tried with another member's profile, and
+must answer exactly as for a profile that does not exist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from lab import Lab, csrf
+from starlette.routing import BaseRoute, Route
+from stores import DAY
+
+from paperboy.listings import listing_of
+from paperboy.store import open_store
+from paperboy.web.app import create_app
+from paperboy.web.signin import Accounts
+
+
+def every_route(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """The app's routes, those of its included routers too (the app adds no prefixes)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from every_route(included.routes) if included is not None else [route]
+
+
+def profile_routes(db: Path) -> list[tuple[str, str]]:
+    """(method, path) of every route whose path names a profile, from the app itself, so a
+    route added later is tried too."""
+    app = create_app(db, accounts=Accounts())
+    found = []
+    for route in every_route(app.routes):
+        if isinstance(route, Route) and "{name}" in route.path and "/lists/" not in route.path:
+            for method in sorted(route.methods or ()):
+                if method != "HEAD":
+                    found.append((method, route.path))
+    return found
+
+
+def filled(path: str, name: str) -> str:
+    return path.format(category="cs.CV", day=DAY.isoformat(), name=name, kind="atom")
+
+
+def paper_of_the_day(db: Path) -> str:
+    with open_store(db) as store:
+        return listing_of(store, "cs.CV", DAY).lines[0].arxiv_id
+
+
+def test_the_profile_routes_are_the_ones_expected(lab_db: Path) -> None:
+    # If this changes, the test below tries the new route too; this only shows it is real.
+    routes = profile_routes(lab_db)
+    assert ("GET", "/{category}/{day}/for/{name}/") in routes
+    assert ("POST", "/api/profiles/{name}/marks") in routes
+    assert ("GET", "/feeds/profile/{name}.{kind}") in routes
+    assert len(routes) >= 5
+
+
+def test_every_profile_route_refuses_another_members_profile(lab: Lab) -> None:
+    some = paper_of_the_day(lab.db)
+    with lab.signed_in("alice") as alice:
+        for method, path in profile_routes(lab.db):
+            body = {"arxiv_id": some, "mark": "saved"} if method == "POST" else None
+            own = alice.request(method, filled(path, "alices"), json=body, headers=csrf(alice))
+            theirs = alice.request(method, filled(path, "bobs"), json=body, headers=csrf(alice))
+            none = alice.request(method, filled(path, "nobodys"), json=body, headers=csrf(alice))
+            assert own.status_code == 200, (method, path, own.text[:200])
+            assert theirs.status_code == none.status_code == 404, (method, path)
+            # Word for word the answer about a profile that is not there.
+            assert theirs.text.replace("bobs", "?") == none.text.replace("nobodys", "?")
+    with open_store(lab.db) as store:
+        bobs = store.profiles.get("bobs")
+        alices = store.profiles.get("alices")
+        assert bobs is not None and alices is not None
+        assert bobs.marks == ()  # alice's save never reached bob's profile
+        assert [m.arxiv_id for m in alices.marks] == [some]
+        store.profiles.unmark(alices.id, some)
+
+
+def test_each_member_sees_only_their_profiles(lab: Lab) -> None:
+    with lab.signed_in("alice") as alice, lab.signed_in("bob") as bob:
+        assert [p["name"] for p in alice.get("/api/profiles").json()] == ["alices"]
+        assert [p["name"] for p in bob.get("/api/profiles").json()] == ["bobs"]
+        # The same page, cached for one member, is never served to the other.
+        page = f"/cs.CV/{DAY}/listing/"
+        for _ in range(2):
+            assert re.findall(r">For (\w+)</a>", alice.get(page).text) == ["alices"]
+            assert re.findall(r">For (\w+)</a>", bob.get(page).text) == ["bobs"]
+    with lab.signed_in("carol") as carol:
+        assert carol.get("/api/profiles").json() == []
+        assert re.findall(r">For (\w+)</a>", carol.get(f"/cs.CV/{DAY}/listing/").text) == []
+
+
+def feed_token(db: Path, name: str) -> str:
+    with open_store(db) as store:
+        user = store.users.named(name)
+        assert user is not None
+        return user.feed_token
+
+
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_a_feed_is_read_with_its_members_token_only(lab: Lab, kind: str) -> None:
+    bob, alice = feed_token(lab.db, "bob"), feed_token(lab.db, "alice")
+    with lab.client() as reader:
+        feed = f"/feeds/profile/bobs.{kind}"
+        assert reader.get(feed).status_code == 401
+        mine = reader.get(feed, params={"token": bob})
+        assert mine.status_code == 200 and mine.text.lstrip().startswith("<?xml")
+        assert reader.get(feed, params={"token": alice}).status_code == 404
+        assert reader.get(feed, params={"token": bob[:-1] + "x"}).status_code == 401
+        # A token opens feeds, and nothing else.
+        assert reader.get("/api/profiles", params={"token": bob}).status_code == 401
+
+
+def test_a_new_feed_token_retires_the_old_one(lab: Lab) -> None:
+    old = feed_token(lab.db, "bob")
+    with lab.signed_in("bob") as bob:
+        account = bob.get("/account").text
+        assert f"/feeds/profile/bobs.atom?token={old}" in account
+        assert bob.post("/account/feed-token", headers=csrf(bob)).status_code == 303
+    new = feed_token(lab.db, "bob")
+    assert new != old
+    with lab.client() as reader:
+        assert reader.get("/feeds/profile/bobs.atom", params={"token": old}).status_code == 401
+        assert reader.get("/feeds/profile/bobs.atom", params={"token": new}).status_code == 200
+
+
+def test_the_for_you_page_links_the_feed_with_the_members_token(lab: Lab) -> None:
+    token = feed_token(lab.db, "alice")
+    with lab.signed_in("alice") as alice:
+        page = alice.get(f"/cs.CV/{DAY}/for/alices/").text
+        assert f"/feeds/profile/alices.atom?token={token}" in page.replace("&amp;", "&")
