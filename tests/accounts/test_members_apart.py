@@ -8,12 +8,16 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from lab import Lab, csrf
+from lab import Lab, csrf, sign_in
+from live_web import REPO
 from starlette.routing import BaseRoute, Route
 from stores import DAY
 
+from paperboy.accounts import add_member
 from paperboy.listings import listing_of
+from paperboy.profiles.bib import read_bib_file
 from paperboy.store import open_store
 from paperboy.web.app import create_app
 from paperboy.web.signin import Accounts
@@ -131,3 +135,42 @@ def test_the_for_you_page_links_the_feed_with_the_members_token(lab: Lab) -> Non
     with lab.signed_in("alice") as alice:
         page = alice.get(f"/cs.CV/{DAY}/for/alices/").text
         assert f"/feeds/profile/alices.atom?token={token}" in page.replace("&amp;", "&")
+
+
+def test_a_member_makes_a_profile_of_their_own_from_a_zotero_export(lab: Lab) -> None:
+    data = REPO / "tests" / "profiles" / "data"
+    with open_store(lab.db) as store:
+        add_member(store, "dave", "dave's long password")
+        expected = sorted({f.arxiv_id for f in read_bib_file(store, data / "zotero.bib").found})
+        bobs_before = store.profiles.get("bobs")
+    assert expected
+    with lab.client() as dave:
+        assert sign_in(dave, "dave", "dave's long password").status_code == 303
+        token = csrf(dave)["X-CSRF-Token"]
+
+        def upload(name: str, path: Path) -> httpx.Response:
+            return dave.post(
+                "/account/profiles",
+                data={"name": name, "csrf_token": token},
+                files={"library": (path.name, path.read_bytes(), "application/x-bibtex")},
+            )
+
+        made = upload("daves", data / "zotero.bib")
+        assert made.status_code == 200 and "created profile daves" in made.text
+        assert "upload zotero.bib" in made.text and "/tmp/" not in made.text
+        broken = upload("daves-broken", data / "broken.bib")
+        assert broken.status_code == 422 and "upload broken.bib" in broken.text
+        theirs = upload("bobs", data / "zotero.bib")
+        assert theirs.status_code == 422 and "belongs to another member" in theirs.text
+        assert [p["name"] for p in dave.get("/api/profiles").json()] == ["daves"]
+        assert dave.post("/account/profiles", data={"name": "x y"}).status_code == 403
+    with open_store(lab.db) as store:
+        daves = store.profiles.get("daves")
+        dave_id = store.users.named("dave").id  # type: ignore[union-attr]
+        assert daves is not None and daves.owner == dave_id
+        assert sorted(daves.library_ids) == expected
+        assert {p.origin for p in daves.library} == {"bib:upload zotero.bib"}
+        assert store.profiles.get("daves-broken") is None
+        bobs = store.profiles.get("bobs")
+        assert (bobs is not None and bobs.library_ids != expected) or not expected
+        store.users.remove("dave")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,12 +80,15 @@ def add(
     categories: Sequence[str] = (),
     email: str | None = None,
     owner: int | None = None,
+    labels: Mapping[Path, str] | None = None,
 ) -> AddReport:
     """Create the profile or extend it (`email` '' takes its address away, None keeps it);
-    with `owner`, the profile is that member's (one of another member's is refused).
+    with `owner`, the profile is that member's (one of another member's is refused);
+    `labels` names files in the library's origins instead of their paths (uploads).
     Every file is read and every value checked before anything is written; then all of it
     is written in one transaction."""
     check_name(name)
+    labels = labels or {}
     existing = store.profiles.get(name)
     if owner is not None and existing is not None and existing.owner not in (None, owner):
         raise ProfileInputError(f"the profile {name!r} belongs to another member")
@@ -105,6 +108,8 @@ def add(
         raise ProfileInputError("an --author needs a name")
     reads = [read_ids_file(store, p) for p in ids_files]
     reads += [read_bib_file(store, p) for p in bib_files]
+    for read in reads:
+        read.label = labels.get(read.path)
     with store.transaction():
         pid, created = store.profiles.ensure(name, owner)
         if owner is not None and not created:

@@ -49,9 +49,11 @@ class LibraryRead:
     found: list[Found] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
 
+    label: str | None = None  # what the origin names instead of the path (an upload's name)
+
     @property
     def origin(self) -> str:
-        return f"{self.kind}:{self.path.resolve()}"
+        return f"{self.kind}:{self.label or self.path.resolve()}"
 
     @property
     def missing(self) -> list[Found]:

@@ -52,7 +52,7 @@ def read_text(read: LibraryRead) -> list[str]:
     noun = "entry" if read.kind == "bib" else "line"
     ways = Counter(f.how for f in read.found)
     by = ", ".join(f"{n} by {how}" for how, n in ways.most_common()) if read.kind == "bib" else ""
-    head = f"{read.path}: {plural(read.items, noun)}, {len(read.found)} matched"
+    head = f"{read.label or read.path}: {plural(read.items, noun)}, {len(read.found)} matched"
     head += f" ({by})" if by else ""
     head += f", {len(read.unmatched)} unmatched" + (":" if read.unmatched else "")
     lines = [head]

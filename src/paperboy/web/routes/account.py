@@ -3,14 +3,19 @@ lab's server (`paperboy serve --accounts`); without accounts these pages are not
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paperboy.accounts import authenticate
+from paperboy.profiles import build, report
+from paperboy.profiles.library import LibraryError
 from paperboy.store.accounts import User
-from paperboy.web.reader import ReaderDep
+from paperboy.web.reader import Reader, ReaderDep
 from paperboy.web.rendering import Renderer
 from paperboy.web.routes.pages import RendererDep
 from paperboy.web.signin import (
@@ -24,6 +29,7 @@ from paperboy.web.signin import (
 from paperboy.web.urls import Urls
 
 router = APIRouter(include_in_schema=False)
+MAX_UPLOAD = 20_000_000  # a Zotero export of thousands of papers is a few MB
 
 
 def _accounts(request: Request) -> Accounts:
@@ -117,7 +123,17 @@ def logout(request: Request) -> Response:
 @router.get("/account")
 def account(reader: ReaderDep, pages: RendererDep, request: Request, who: VisitorDep) -> Response:
     _accounts(request)
-    member = _member(who)
+    return _account_page(reader, pages, request, _member(who))
+
+
+def _account_page(
+    reader: Reader,
+    pages: Renderer,
+    request: Request,
+    member: User,
+    said: Sequence[str] = (),
+    status: int = 200,
+) -> HTMLResponse:
     profiles = reader.store.profiles.summaries(owner=member.id)
     urls = Urls("account")
     feeds = [
@@ -130,7 +146,50 @@ def account(reader: ReaderDep, pages: RendererDep, request: Request, who: Visito
         member=member,
         feeds=feeds,
         csrf=csrf_token(request),
+        said=said,
+        status=status,
     )
+
+
+@router.post("/account/profiles")
+def add_profile(
+    reader: ReaderDep,
+    pages: RendererDep,
+    request: Request,
+    who: VisitorDep,
+    name: Annotated[str, Form(max_length=200)],
+    library: Annotated[UploadFile | None, File()] = None,
+    email: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Make a profile of one's own, or add to one: a library file uploaded (a BibTeX export,
+    or arXiv ids one a line), matched as `paperboy profile add --bib/--ids` matches it."""
+    _accounts(request)
+    member = _member(who)
+    with tempfile.TemporaryDirectory(prefix="paperboy-upload-") as folder:
+        files: dict[str, list[Path]] = {"bib": [], "ids": []}
+        labels: dict[Path, str] = {}
+        if library is not None and library.filename:
+            data = library.file.read(MAX_UPLOAD + 1)
+            if len(data) > MAX_UPLOAD:
+                said = [f"{library.filename}: larger than {MAX_UPLOAD // 1_000_000} MB"]
+                return _account_page(reader, pages, request, member, said, 413)
+            path = Path(folder) / "library"
+            path.write_bytes(data)
+            kind = "bib" if data.lstrip()[:1] == b"@" else "ids"
+            files[kind].append(path)
+            labels[path] = f"upload {Path(library.filename).name}"
+        try:
+            done = build.add(
+                reader.store, name.strip(), files["ids"], files["bib"],
+                email=email.strip() or None, owner=member.id, labels=labels,
+            )  # fmt: skip
+        except (LibraryError, build.ProfileInputError) as exc:
+            said = str(exc)
+            for path, label in labels.items():  # the upload's name, not a temporary path
+                said = said.replace(str(path), label)
+            return _account_page(reader, pages, request, member, [said], 422)
+    reader.cache.clear()  # the member's pages show the new profile's tab
+    return _account_page(reader, pages, request, member, report.add_text(done))
 
 
 @router.post("/account/feed-token")
