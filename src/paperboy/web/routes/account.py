@@ -184,10 +184,10 @@ def add_profile(
                 email=email.strip() or None, owner=member.id, labels=labels,
             )  # fmt: skip
         except (LibraryError, build.ProfileInputError) as exc:
-            said = str(exc)
+            error = str(exc)
             for path, label in labels.items():  # the upload's name, not a temporary path
-                said = said.replace(str(path), label)
-            return _account_page(reader, pages, request, member, [said], 422)
+                error = error.replace(str(path), label)
+            return _account_page(reader, pages, request, member, [error], 422)
     reader.cache.clear()  # the member's pages show the new profile's tab
     return _account_page(reader, pages, request, member, report.add_text(done))
 
