@@ -81,11 +81,15 @@ class Reader:
         space = self.store.vectors.active()
         return None if space is None else (space.id, self.store.vectors.count(space.id))
 
-    def page(self, request: Request, build: Callable[[], Response]) -> Response:
+    def page(
+        self, request: Request, build: Callable[[], Response], personal: bool = False
+    ) -> Response:
         """A rendered page, with an ETag (a hash of its body) that a matching If-None-Match
-        turns into 304. The cache key leaves the host out: no page depends on it. On a lab's
-        server each member's pages are their own (their profiles' tabs, their feed links)."""
-        key = f"{visitor_of(request).key}|{request.url.path}?{request.url.query}"
+        turns into 304. The cache key leaves the host out: no page depends on it. A
+        `personal` page (a profile's, with the member's feed link) is cached for its member
+        alone; every other page is rendered once for all."""
+        who = visitor_of(request).key if personal else ""
+        key = f"{who}|{request.url.path}?{request.url.query}"
         status, media_type, body = self.cache.page(key, build)
         tag = etag(body)
         headers = {**(HEADERS if media_type.startswith("text/html") else {}), "ETag": tag}

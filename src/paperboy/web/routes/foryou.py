@@ -32,7 +32,9 @@ def for_you(
     check_category(category)
     when = parse_day(day)
     profile = profile_named(reader.store, name, who)  # before the cache: it is not theirs
-    return reader.page(request, lambda: _for_you(reader, pages, category, when, profile, who))
+    return reader.page(
+        request, lambda: _for_you(reader, pages, category, when, profile, who), personal=True
+    )
 
 
 def _for_you(

@@ -227,7 +227,9 @@ def _day(
     page = views.day_page(reader.store, category, day, view)
     here = page_path(view if view == "listing" else "day", category, day)
     title = f"{category} · {day:%a} {day.day} {day:%b %Y}"
-    profiles = profile_names(reader.store, who)  # a "For NAME" tab each
+    # A "For NAME" tab each; on a lab's server the page's script adds the member's own, so
+    # that one rendering of the page serves every member.
+    profiles = [] if who.accounts else profile_names(reader.store, who)
     return pages.html(
         "day.html", here, category=category, title=title, page=page, profiles=profiles
     )

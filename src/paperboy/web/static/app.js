@@ -194,6 +194,23 @@
     document.body.dataset.markingProfile = chosen;
   }
 
+  // On a lab's server a day page is the same for every member: their own "For NAME" tabs
+  // are added here, from the profiles the API says are theirs.
+  async function addProfileTabs() {
+    const nav = document.querySelector("nav.tabs[data-for]");
+    if (!nav || !marking.api) return;
+    const response = await fetch(marking.api + "profiles");
+    if (!response.ok) return;
+    for (const profile of await response.json()) {
+      const tab = document.createElement("a");
+      tab.className = "foryou";
+      tab.href = nav.dataset.for + encodeURIComponent(profile.name) + "/";
+      tab.title = "this day's listing ranked for " + profile.name;
+      tab.textContent = "For " + profile.name;
+      nav.appendChild(tab);
+    }
+  }
+
   function help() {
     const dialog = document.getElementById("help");
     if (dialog && typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
@@ -285,6 +302,7 @@
       if (index >= 0) select(index);
     }
     window.paperboyReady = true;
+    addProfileTabs().catch(() => { /* no tabs: the page works as before */ });
     loadMarks().catch(() => { /* no marks shown: the page works as before */ }).finally(() => {
       window.paperboyMarksReady = true;
     });
