@@ -296,3 +296,24 @@ def test_pages_are_compressed_for_clients_that_accept_gzip(live: Live) -> None:
     assert int(packed.headers["content-length"]) * 3 < len(plain.content)
     head = httpx.head(live.url + "/cs.CV/2021-12-20/", headers={"Accept-Encoding": "gzip"})
     assert head.status_code == 200 and head.headers["content-encoding"] == "gzip"
+
+
+def test_each_encoding_of_a_cached_page_has_its_own_validator(live: Live) -> None:
+    """The cache keeps a page gzipped: sent as kept to a browser, unpacked for a client that
+    takes no gzip, each with an ETag of its own that answers 304 to itself only."""
+    path = live.url + "/cs.CV/2021-12-20/"
+    plain = httpx.get(path, headers={"Accept-Encoding": "identity"})
+    packed = httpx.get(path, headers={"Accept-Encoding": "gzip"})
+    again = httpx.get(path, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["etag"] != plain.headers["etag"]
+    assert again.headers["etag"] == packed.headers["etag"] and again.text == plain.text
+    assert "accept-encoding" in packed.headers["vary"].lower()
+    for sent, encoding in ((plain, "identity"), (packed, "gzip")):
+        same = httpx.get(
+            path, headers={"Accept-Encoding": encoding, "If-None-Match": sent.headers["etag"]}
+        )
+        assert same.status_code == 304
+    other = httpx.get(
+        path, headers={"Accept-Encoding": "identity", "If-None-Match": packed.headers["etag"]}
+    )
+    assert other.status_code == 200 and other.text == plain.text

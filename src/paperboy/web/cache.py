@@ -3,16 +3,39 @@ ETag a page is validated by."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi.responses import Response
 
 T = TypeVar("T")
-Page = tuple[int, str, bytes]  # status, media type, body
+GZIP_LEVEL = 5  # a day page of 500 papers: about 6x smaller, in a few ms
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A rendered page as kept: its body gzipped (a browser takes it as it is; the cache
+    holds several times more pages) and the ETag of the body as rendered."""
+
+    status: int
+    media_type: str
+    packed: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, response: Response) -> Page:
+        body = bytes(response.body)
+        packed = gzip.compress(body, GZIP_LEVEL, mtime=0)
+        return cls(response.status_code, response.media_type or "", packed, etag(body))
+
+    @property
+    def body(self) -> bytes:
+        return gzip.decompress(self.packed)
 
 
 class PageCache:
@@ -43,11 +66,10 @@ class PageCache:
         if found:
             kept: Page = page
             return kept
-        response = build()
-        page = (response.status_code, response.media_type or "", bytes(response.body))
-        if response.status_code == 200:
-            self._keep(("page", key), len(page[2]), page)
-        return page
+        made = Page.of(build())
+        if made.status == 200:
+            self._keep(("page", key), len(made.packed), made)
+        return made
 
     def _find(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
         with self.lock:

@@ -16,7 +16,7 @@ from paperboy import config, listings
 from paperboy.ids import parse_ref
 from paperboy.record import Paper
 from paperboy.store import SQLiteStore
-from paperboy.web.cache import PageCache, etag, matches
+from paperboy.web.cache import PageCache, matches
 from paperboy.web.rendering import HEADERS
 from paperboy.web.signin import visitor_of
 from paperboy.web.urls import page_path
@@ -90,12 +90,20 @@ class Reader:
         alone; every other page is rendered once for all."""
         who = visitor_of(request).key if personal else ""
         key = f"{who}|{request.url.path}?{request.url.query}"
-        status, media_type, body = self.cache.page(key, build)
-        tag = etag(body)
-        headers = {**(HEADERS if media_type.startswith("text/html") else {}), "ETag": tag}
-        if status == 200 and matches(request.headers.get("if-none-match", ""), tag):
+        page = self.cache.page(key, build)
+        packed = "gzip" in request.headers.get("accept-encoding", "").lower()
+        tag = page.etag[:-1] + '-gz"' if packed else page.etag  # each encoding its own tag
+        headers = {
+            **(HEADERS if page.media_type.startswith("text/html") else {}),
+            "ETag": tag,
+            "Vary": "Accept-Encoding",
+        }
+        if page.status == 200 and matches(request.headers.get("if-none-match", ""), tag):
             return Response(status_code=304, headers=headers)
-        return Response(body, status, headers=headers, media_type=media_type)
+        if packed:  # as kept: the gzip middleware leaves a response with an encoding alone
+            headers["Content-Encoding"] = "gzip"
+            return Response(page.packed, page.status, headers=headers, media_type=page.media_type)
+        return Response(page.body, page.status, headers=headers, media_type=page.media_type)
 
     def url(self, path: str) -> str:
         """An absolute URL on this site, from the configured base, never the Host header."""
