@@ -8,7 +8,8 @@ imported into a fresh SQLite store, with 50 members and a profile each. `paperbo
 --accounts` runs in its own process; each member signs in through /login (a real session
 cookie and CSRF token each). wrk (Debian's package) then sends, over `--connections`
 connections for `--seconds`, a rotating mix of what members read, each request with one
-member's cookie: day pages, listing pages, searches, paper pages, the member's profiles.
+member's cookie and, as a browser, taking gzip: day pages, listing pages, searches, paper
+pages, the member's profiles.
 The run is made twice: with the store left alone, and while an update's worth of papers is
 written, a few seconds into the run: six real 2021 day files (about 300 papers, new to the
 archive-shaped store, whose papers have other ids; with `--corpus 2021` unchanged), imported
@@ -74,7 +75,7 @@ request = function()
   counter = counter + 1
   local cookie = cookies[(counter %% #cookies) + 1]
   local path = paths[(counter * 7 %% #paths) + 1]
-  return wrk.format("GET", path, {["Cookie"] = cookie})
+  return wrk.format("GET", path, {["Cookie"] = cookie, ["Accept-Encoding"] = "gzip"})
 end
 done = function(summary, latency, requests)
   local errors = summary.errors

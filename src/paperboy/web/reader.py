@@ -44,6 +44,9 @@ class Reader:
         self._index_key: tuple[int, int] | None = None
         self._index_stale = True
         self._index_lock = threading.Lock()
+        self._watcher: SQLiteStore | None = None  # see `watch`
+        self._watch_lock = threading.Lock()
+        self._version: int | None = None
 
     @property
     def store(self) -> SQLiteStore:
@@ -54,12 +57,20 @@ class Reader:
         return store
 
     def watch(self) -> None:
-        """Drop the cache when the store changed since this thread last looked."""
-        version = self.store.data_version()
-        if getattr(self.local, "version", version) != version:
-            self.cache.clear()
-            self._index_stale = True
-        self.local.version = version
+        """Drop the cache when the store changed since any request last looked.
+
+        One connection, shared, watches for commits: each connection counts the commits of
+        the others on its own, so with a connection per thread every thread would clear the
+        cache again for the same commit (40 threads: 40 clears, each refilled by renders).
+        """
+        with self._watch_lock:
+            if self._watcher is None:
+                self._watcher = SQLiteStore(self.db, cache_kib=64)
+            version = self._watcher.data_version()
+            if self._version is not None and version != self._version:
+                self.cache.clear()
+                self._index_stale = True
+            self._version = version
 
     def vector_index(self) -> VectorIndex | None:
         """The store's vector index (None before `paperboy index`), reloaded only when the
