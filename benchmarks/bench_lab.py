@@ -7,9 +7,8 @@ The store is the archive-shaped corpus (benchmarks/archive_corpus.py, 191,934 pa
 imported into a fresh SQLite store, with 50 members and a profile each. `paperboy serve
 --accounts` runs in its own process; each member signs in through /login (a real session
 cookie and CSRF token each). wrk (Debian's package) then sends, over `--connections`
-connections for `--seconds`, a rotating mix of what members read, each request with one
-member's cookie and, as a browser, taking gzip: day pages, listing pages, searches, paper
-pages, the member's profiles.
+connections for `--seconds`, a rotating mix of what members read (`reading_paths`: tonight's
+listing most), each request with one member's cookie and, as a browser, taking gzip.
 The run is made twice: with the store left alone, and while an update's worth of papers is
 written, a few seconds into the run: six real 2021 day files (about 300 papers, new to the
 archive-shaped store, whose papers have other ids; with `--corpus 2021` unchanged), imported
@@ -150,21 +149,27 @@ def session_cookies(url: str, names: list[str]) -> list[str]:
 
 
 def reading_paths(db: Path, count: int, seed: int = 13) -> list[str]:
+    """What members read, in these shares: tonight's listing 3/10, the four listings before
+    it 1/10, an older day page 1/10, a search 2/10, a paper page 2/10 (of the last week's
+    listings), their profiles 1/10."""
     rng = random.Random(seed)
     with open_store(db) as store:
         days = sorted(store.day_counts(CATEGORY))[-400:]
-        listing_days = store.listing_days(CATEGORY)[-200:] or days
-        ids = [p.arxiv_id for p in store.papers(category=CATEGORY, start=days[-60])]
+        listed = store.listing_days(CATEGORY)[-5:] or days[-5:]
+        ids = [p.arxiv_id for p in store.papers(category=CATEGORY, start=listed[0])]
+    kinds = ["tonight"] * 3 + ["recent", "older"] + ["search"] * 2 + ["paper"] * 2 + ["mine"]
     paths = []
     for n in range(count):
-        kind = n % 5
-        if kind == 0:
+        kind = kinds[n % len(kinds)]
+        if kind == "tonight":
+            paths.append(f"/{CATEGORY}/{listed[-1].isoformat()}/listing/")
+        elif kind == "recent":
+            paths.append(f"/{CATEGORY}/{rng.choice(listed[:-1]).isoformat()}/listing/")
+        elif kind == "older":
             paths.append(f"/{CATEGORY}/{rng.choice(days).isoformat()}/")
-        elif kind == 1:
-            paths.append(f"/{CATEGORY}/{rng.choice(listing_days).isoformat()}/listing/")
-        elif kind == 2:
+        elif kind == "search":
             paths.append(f"/search?{httpx.QueryParams(q=rng.choice(WORDS))}")
-        elif kind == 3:
+        elif kind == "paper":
             paths.append(f"/abs/{rng.choice(ids)}/")
         else:
             paths.append("/api/profiles")

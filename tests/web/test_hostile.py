@@ -175,7 +175,7 @@ def test_one_byte_budget_holds_counts_and_pages(web_db: Path) -> None:
             assert client.get(f"/cs.CV/2021-06-{day:02d}/").status_code == 200
         cache = _reader(server).cache
         assert 0 < cache.bytes <= 1024 * 1024
-        assert cache.bytes == sum(size for size, _ in cache.entries.values())
+        assert cache.bytes == sum(size for size, _, _ in cache.entries.values())
 
 
 def test_reader_threads_keep_a_small_sqlite_page_cache(web_db: Path) -> None:

@@ -39,60 +39,78 @@ class Page:
 
 
 class PageCache:
-    """Archive-wide counts and rendered pages, all dropped when the store changes.
+    """Archive-wide counts and rendered pages, renewed when the store changes.
 
     Both share one byte budget, least recently used first out, so no URL can grow the
-    process without bound. A race may compute a value twice, which is harmless.
+    process without bound. When the store changes (`clear`), what is kept goes stale, not
+    away: the first request for a stale entry computes it again, and requests for the same
+    entry meanwhile get the stale one rather than each computing it too (after an update,
+    fifty readers of tonight's listing render it once). A race may compute a value twice,
+    which is harmless.
     """
 
     def __init__(self, max_bytes: int) -> None:
-        self.entries: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+        self.entries: OrderedDict[tuple[Any, ...], tuple[int, int, Any]] = OrderedDict()
         self.max_bytes = max_bytes
         self.bytes = 0
+        self.generation = 0  # entries of an older generation are stale
+        self.renewing: set[tuple[Any, ...]] = set()
         self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        found, value = self._find(key)
-        if found:
-            kept: T = value
-            return kept
-        value = compute()
-        self._keep(key, len(repr(value)), value)
+        value: T = self._fetch(key, compute, lambda v: len(repr(v)))
         return value
 
     def page(self, key: str, build: Callable[[], Response]) -> Page:
         """A page from the cache, or built and kept if its status is 200."""
-        found, page = self._find(("page", key))
-        if found:
-            kept: Page = page
-            return kept
-        made = Page.of(build())
-        if made.status == 200:
-            self._keep(("page", key), len(made.packed), made)
-        return made
+        page: Page = self._fetch(
+            ("page", key), lambda: Page.of(build()), lambda p: len(p.packed), keep=_is_ok
+        )
+        return page
 
-    def _find(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
+    def _fetch(
+        self,
+        key: tuple[Any, ...],
+        compute: Callable[[], Any],
+        size: Callable[[Any], int],
+        keep: Callable[[Any], bool] = lambda value: True,
+    ) -> Any:
         with self.lock:
             hit = self.entries.get(key)
-            if hit is None:
-                return False, None
-            self.entries.move_to_end(key)
-            return True, hit[1]
+            if hit is not None:
+                self.entries.move_to_end(key)
+                if hit[1] == self.generation or key in self.renewing:
+                    return hit[2]  # fresh, or stale while another request renews it
+                self.renewing.add(key)
+            generation = self.generation
+        try:
+            value = compute()
+        finally:
+            if hit is not None:
+                with self.lock:
+                    self.renewing.discard(key)
+        if keep(value):
+            self._keep(key, size(value), generation, value)
+        return value
 
-    def _keep(self, key: tuple[Any, ...], size: int, value: Any) -> None:
+    def _keep(self, key: tuple[Any, ...], size: int, generation: int, value: Any) -> None:
         if size > self.max_bytes // 4:  # one entry never takes the cache over
             return
         with self.lock:
             old = self.entries.pop(key, None)
             self.bytes += size - (old[0] if old else 0)
-            self.entries[key] = (size, value)
+            self.entries[key] = (size, generation, value)
             while self.bytes > self.max_bytes and self.entries:
                 self.bytes -= self.entries.popitem(last=False)[1][0]
 
     def clear(self) -> None:
+        """The store changed: every entry is stale from now on."""
         with self.lock:
-            self.entries.clear()
-            self.bytes = 0
+            self.generation += 1
+
+
+def _is_ok(page: Page) -> bool:
+    return page.status == 200
 
 
 def etag(body: bytes) -> str:
