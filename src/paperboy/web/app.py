@@ -1,9 +1,10 @@
 """The web reader: day pages, calendars, search, paper pages, feeds and a JSON API.
 
 Everything is read from the store; each server thread keeps its own SQLite connection.
-Counts over the whole archive and rendered pages are cached until the store changes (when
-`paperboy update` writes to it), so a page many readers open is rendered once. The routes
-live in `paperboy.web.routes`, by kind.
+Counts over the whole archive and rendered pages (gzipped) are cached and renewed once after
+the store changes (when `paperboy update` writes to it), so a page many readers open is
+rendered once. The routes live in `paperboy.web.routes`, by kind; with accounts
+(`paperboy.web.signin`) a lab's members sign in.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The web app's access to the store: a connection per server thread, and a cache that lasts
-until another connection (`paperboy update`) writes to the store."""
+"""The web app's access to the store: a connection per server thread, and a cache renewed
+after another connection (`paperboy update`) writes to the store."""
 
 from __future__ import annotations
 
