@@ -63,6 +63,6 @@ def authenticate(store: SQLiteStore, name: str, password: str) -> User | None:
     if user is None:
         return None
     if _HASHER.check_needs_rehash(user.password):  # hashed under older parameters
-        store.users.set_password(user.name, _HASHER.hash(password))
+        store.users.rehash(user.name, _HASHER.hash(password))
         user = store.users.named(user.name)
     return user

@@ -186,3 +186,31 @@ def test_without_accounts_the_app_is_the_single_users(lab_db: Path) -> None:
         assert names == {"alices", "bobs"}  # one user, who owns everything
         made = client.post("/api/lists", json={"name": "single-user"})
         assert made.status_code == 201 and made.json()["created_by"] is None
+
+
+def test_without_accounts_another_sites_form_cannot_change_anything(lab_db: Path) -> None:
+    with serving(lab_db) as url, httpx.Client(base_url=url, timeout=60) as client:
+        host = url.removeprefix("http://")
+        assert (
+            client.post("/lists/", data={"name": "mine"}, headers={"Origin": url}).status_code
+            == 303
+        )
+        forged = client.post(
+            "/lists/", data={"name": "evil"}, headers={"Origin": "https://evil.example"}
+        )
+        assert forged.status_code == 403
+        removed = client.post("/lists/mine/remove", headers={"Origin": "http://evil.example"})
+        assert removed.status_code == 403
+        names = [x["name"] for x in client.get("/api/lists").json()]
+        assert "mine" in names and "evil" not in names
+        assert client.post("/lists/mine/remove", headers={"Host": host}).status_code == 303
+
+
+def test_behind_a_proxy_the_public_sites_own_pages_may_change_things(lab_db: Path) -> None:
+    public = "https://papers.lab.example"
+    with serving(lab_db, base_url=public) as url, httpx.Client(base_url=url, timeout=60) as c:
+        made = c.post("/lists/", data={"name": "proxied"}, headers={"Origin": public})
+        assert made.status_code == 303
+        assert c.post("/lists/proxied/remove", headers={"Origin": public}).status_code == 303
+        other = c.post("/lists/", data={"name": "x"}, headers={"Origin": "https://lab.example"})
+        assert other.status_code == 403

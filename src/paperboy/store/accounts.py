@@ -96,6 +96,10 @@ class UserTables:
         """A new password ends every session the member has signed in."""
         self._change(name, "password = ?, sessions = sessions + 1", password_hash)
 
+    def rehash(self, name: str, password_hash: str) -> None:
+        """The same password hashed anew (under newer parameters): sessions go on."""
+        self._change(name, "password = ?", password_hash)
+
     def end_sessions(self, name: str) -> None:
         """Sign the member out on every browser."""
         self._change(name, "sessions = sessions + ?", 1)

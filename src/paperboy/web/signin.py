@@ -10,6 +10,7 @@ and the rate limit on sign-in attempts.
   token, in the `X-CSRF-Token` header (the pages' script reads it from the `paperboy_csrf`
   cookie, which only this site's pages can read) or in a form's `csrf_token` field.
 - Feed readers cannot sign in: a feed URL may carry the member's secret `token` instead.
+- Without accounts, a change sent from a page of another site (its Origin) is refused.
 - Sign-in attempts are limited per client address and per name (`Limiter`), in memory: a
   process of its own for each web worker.
 
@@ -25,6 +26,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Annotated, cast
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
@@ -198,6 +200,8 @@ async def gate(request: Request) -> None:
     CSRF token. Every route depends on this."""
     accounts: Accounts | None = request.app.state.accounts
     if accounts is None:
+        if request.method not in SAFE_METHODS:
+            check_origin(request)
         request.state.visitor = SINGLE_USER
         return
     store: SQLiteStore = request.app.state.reader.store
@@ -213,6 +217,17 @@ async def gate(request: Request) -> None:
     request.state.visitor = Visitor(True, member)
     if member is None and not path.startswith(PUBLIC):
         raise SignInRequired()
+
+
+def check_origin(request: Request) -> None:
+    """Without accounts there is no session to hold a token: a change sent by a page of
+    another site (a browser names it in Origin) is refused; tools that send no Origin pass."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    ours = {request.headers.get("host", ""), urlsplit(request.app.state.reader.base_url).netloc}
+    if urlsplit(origin).netloc.lower() not in {o.lower() for o in ours}:  # behind a proxy too
+        raise CSRFRejected()
 
 
 def visitor_of(request: Request) -> Visitor:
