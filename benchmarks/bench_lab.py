@@ -36,7 +36,7 @@ from pathlib import Path
 
 import httpx
 from archive_corpus import build
-from bench_search_web import free_port
+from bench_search_web import Server
 
 from paperboy.accounts import add_member
 from paperboy.importer import import_paths
@@ -108,29 +108,6 @@ def add_members(db: Path, count: int) -> list[str]:
             user = add_member(store, name, PASSWORD)
             store.profiles.ensure(f"{name}-reading", user.id)
     return names
-
-
-class Server:
-    """`paperboy serve --accounts` in its own process."""
-
-    def __init__(self, db: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "paperboy", "--db", str(db), "serve", "--accounts"]
-        self.proc = subprocess.Popen(
-            [*cmd, "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        for _ in range(300):
-            try:
-                httpx.get(self.url + "/healthz", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("paperboy serve --accounts did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 def session_cookies(url: str, names: list[str]) -> list[str]:
@@ -219,7 +196,7 @@ def main() -> None:
     names = add_members(db, args.members)
     with open_store(db) as store:
         papers = store.count()
-    server = Server(db)
+    server = Server(db, options=["--accounts"])
     try:
         cookies = session_cookies(server.url, names)
         paths = reading_paths(db, 500)

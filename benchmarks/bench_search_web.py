@@ -229,11 +229,11 @@ def free_port() -> int:
 class Server:
     """`paperboy serve` in its own process, as a user runs it."""
 
-    def __init__(self, db: Path, cache_mb: int) -> None:
+    def __init__(self, db: Path, cache_mb: int = 64, options: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "paperboy", "--db", str(db), "serve", "--port", str(self.port)]
-        cmd += ["--cache-mb", str(cache_mb)]
+        cmd += ["--cache-mb", str(cache_mb), *options]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(300):
             try:
