@@ -50,3 +50,31 @@ def test_sign_in_then_save_with_the_keyboard(lab: Lab) -> None:
         page.keyboard.press("s")  # and back
         expect(first).not_to_have_attribute("data-mark", "saved")
         browser.close()
+
+
+def test_a_paper_page_adds_the_paper_to_a_reading_list(lab: Lab) -> None:
+    with open_store(lab.db) as store:
+        store.reading_lists.create("browser-list", None)
+        some = next(iter(store.papers(category="cs.CV", start=DAY, end=DAY))).arxiv_id
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{lab.url}/login?next=/abs/{some}/")
+        page.fill("input[name=name]", "carol")
+        page.fill("input[name=password]", PASSWORDS["carol"])
+        page.click("button[type=submit]")
+        expect(page).to_have_url(f"{lab.url}/abs/{some}/")
+        form = page.locator("form[data-tolist]")
+        expect(form).to_be_visible()
+        form.locator("select").select_option("browser-list")
+        form.locator("input[name=note]").fill("for Monday")
+        form.locator("button").click()
+        expect(page.locator("[data-toast]")).to_contain_text("Added to browser-list")
+        browser.close()
+    with open_store(lab.db) as store:
+        listed = store.reading_lists.get("browser-list")
+        assert listed is not None
+        assert [(p.arxiv_id, p.note, p.added_by) for p in listed.papers] == [
+            (some, "for Monday", "carol")
+        ]
+        store.reading_lists.remove("browser-list")

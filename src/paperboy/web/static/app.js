@@ -211,6 +211,36 @@
     }
   }
 
+  // A paper's page: "Add to the reading list" (the group's lists, from the API).
+  async function readingLists() {
+    const form = document.querySelector("form[data-tolist]");
+    const paper = document.querySelector(".paperpage");
+    if (!form || !paper || !marking.api) return;
+    const response = await fetch(marking.api + "lists");
+    if (!response.ok) return;
+    const lists = await response.json();
+    if (!lists.length) return;
+    const choice = form.querySelector("select");
+    for (const list of lists) choice.add(new Option(list.name, list.name));
+    form.hidden = false;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const url = marking.api + "lists/" + encodeURIComponent(choice.value) + "/papers";
+      try {
+        const answer = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+          body: JSON.stringify({ arxiv_id: paper.id, note: form.elements.note.value }),
+        });
+        const body = await answer.json();
+        if (!answer.ok) throw new Error(body.detail || answer.statusText);
+        toast("Added to " + body.name + " (" + body.papers.length + " papers).");
+      } catch (e) {
+        toast("Could not add " + paper.id + ": " + e.message);
+      }
+    });
+  }
+
   function help() {
     const dialog = document.getElementById("help");
     if (dialog && typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
@@ -303,6 +333,7 @@
     }
     window.paperboyReady = true;
     addProfileTabs().catch(() => { /* no tabs: the page works as before */ });
+    readingLists().catch(() => { /* no form: the page works as before */ });
     loadMarks().catch(() => { /* no marks shown: the page works as before */ }).finally(() => {
       window.paperboyMarksReady = true;
     });
