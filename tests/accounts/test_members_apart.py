@@ -57,15 +57,21 @@ def test_the_profile_routes_are_the_ones_expected(lab_db: Path) -> None:
     assert ("GET", "/{category}/{day}/for/{name}/") in routes
     assert ("POST", "/api/profiles/{name}/marks") in routes
     assert ("GET", "/feeds/profile/{name}.{kind}") in routes
+    assert ("POST", "/account/profiles/{name}/remove") in routes
     assert len(routes) >= 5
 
 
 def test_every_profile_route_refuses_another_members_profile(lab: Lab) -> None:
     some = paper_of_the_day(lab.db)
+    with open_store(lab.db) as store:
+        member = store.users.named("alice")
+        assert member is not None
+        store.profiles.ensure("alices-spare", member.id)  # for the route that removes one
     with lab.signed_in("alice") as alice:
         for method, path in profile_routes(lab.db):
             body = {"arxiv_id": some, "mark": "saved"} if method == "POST" else None
-            own = alice.request(method, filled(path, "alices"), json=body, headers=csrf(alice))
+            mine = "alices-spare" if path.endswith("/remove") else "alices"
+            own = alice.request(method, filled(path, mine), json=body, headers=csrf(alice))
             theirs = alice.request(method, filled(path, "bobs"), json=body, headers=csrf(alice))
             none = alice.request(method, filled(path, "nobodys"), json=body, headers=csrf(alice))
             assert own.status_code == 200, (method, path, own.text[:200])
@@ -79,6 +85,7 @@ def test_every_profile_route_refuses_another_members_profile(lab: Lab) -> None:
         assert bobs.marks == ()  # alice's save never reached bob's profile
         assert [m.arxiv_id for m in alices.marks] == [some]
         store.profiles.unmark(alices.id, some)
+        assert store.profiles.get("alices-spare") is None  # removed by its owner, once
 
 
 def test_each_member_sees_only_their_profiles(lab: Lab) -> None:

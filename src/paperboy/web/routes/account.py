@@ -15,6 +15,7 @@ from paperboy.accounts import authenticate
 from paperboy.profiles import build, report
 from paperboy.profiles.library import LibraryError
 from paperboy.store.accounts import User
+from paperboy.web.foryou import profile_named
 from paperboy.web.reader import Reader, ReaderDep
 from paperboy.web.rendering import Renderer
 from paperboy.web.routes.pages import RendererDep
@@ -27,6 +28,7 @@ from paperboy.web.signin import (
     csrf_token,
 )
 from paperboy.web.urls import Urls
+from paperboy.wording import plural
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 20_000_000  # a Zotero export of thousands of papers is a few MB
@@ -190,6 +192,20 @@ def add_profile(
             return _account_page(reader, pages, request, member, [error], 422)
     reader.cache.clear()  # the member's pages show the new profile's tab
     return _account_page(reader, pages, request, member, report.add_text(done))
+
+
+@router.post("/account/profiles/{name}/remove")
+def remove_profile(
+    reader: ReaderDep, pages: RendererDep, request: Request, who: VisitorDep, name: str
+) -> Response:
+    """Remove one of one's own profiles, with its library, marks and digests."""
+    _accounts(request)
+    member = _member(who)
+    profile = profile_named(reader.store, name, who)
+    reader.store.profiles.remove(profile.name)
+    reader.cache.clear()
+    said = [f"removed profile {profile.name} ({plural(len(profile.library), 'library paper')})"]
+    return _account_page(reader, pages, request, member, said)
 
 
 @router.post("/account/feed-token")
