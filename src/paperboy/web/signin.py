@@ -41,8 +41,8 @@ CSRF_FIELD = "csrf_token"
 SESSION_SECONDS = 14 * 24 * 3600
 SECRET_STATE = "session_secret"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Reached without a session: the sign-in pages, the health check, and feeds (which check
-# their token themselves, below).
+# Reached without a session: the sign-in pages and the health check (a feed is reached with
+# its member's token instead, see `gate`).
 PUBLIC = ("/login", "/healthz")
 
 
@@ -64,7 +64,8 @@ class Visitor:
 
     @property
     def owner(self) -> int | None:
-        """The owner whose profiles this visitor sees; None: every profile (no accounts)."""
+        """The signed-in member's id: the owner whose profiles this visitor sees, and who
+        made what they add; None without accounts (every profile)."""
         return self.member.id if self.accounts and self.member else None
 
     def owns(self, profile: Profile) -> bool:

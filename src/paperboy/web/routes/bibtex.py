@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -18,8 +18,11 @@ from paperboy.web.views import day_page
 router = APIRouter(prefix="/bibtex", tags=["bibtex"])
 
 
-def _bib(papers: Iterable[Paper], name: str) -> Response:
-    body = bibtex.entries(papers)
+def bib_download(
+    papers: Iterable[Paper], name: str, notes: Mapping[str, str] | None = None
+) -> Response:
+    """The papers' entries as a download named `name`.bib (`notes` by id, as `annote`)."""
+    body = bibtex.entries(papers, notes)
     if not body:
         raise HTTPException(404, "No papers to cite here")
     headers = {"Content-Disposition": f'attachment; filename="{name}.bib"'}
@@ -31,20 +34,20 @@ def paper(reader: ReaderDep, arxiv_id: str) -> Response:
     found = reader.paper(arxiv_id)
     if found is None:
         raise HTTPException(404, f"No paper {arxiv_id!r} in this archive")
-    return _bib([found], found.arxiv_id.replace("/", "-"))
+    return bib_download([found], found.arxiv_id.replace("/", "-"))
 
 
 @router.get("/{category}/{day}/listing", summary="BibTeX of a day's announcement listing")
 def listing(reader: ReaderDep, category: str, day: str) -> Response:
     page = day_page(reader.store, check_category(category), parse_day(day), "listing")
     papers = [i.line.paper for i in page.listing if i.line.paper is not None]
-    return _bib(papers, f"{category}-{page.day}-listing")
+    return bib_download(papers, f"{category}-{page.day}-listing")
 
 
 @router.get("/{category}/{day}", summary="BibTeX of the papers submitted on a day")
 def day(reader: ReaderDep, category: str, day: str) -> Response:
     page = day_page(reader.store, check_category(category), parse_day(day), "submitted")
-    return _bib(page.papers, f"{category}-{page.day}")
+    return bib_download(page.papers, f"{category}-{page.day}")
 
 
 @router.get("/search", summary="BibTeX of a search's results")
@@ -55,4 +58,4 @@ def search_results(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = MAX_LIMIT,
 ) -> Response:
     result = lookup(reader.store, q) or search(reader.store, q, category=category, limit=limit)
-    return _bib([hit.paper for hit in result.hits], "search")
+    return bib_download([hit.paper for hit in result.hits], "search")

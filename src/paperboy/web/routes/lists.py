@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from paperboy import bibtex
 from paperboy.profiles.build import ProfileInputError, check_name
 from paperboy.record import Paper
 from paperboy.store.reading_lists import ReadingList, ReadingListError
 from paperboy.web import schemas
 from paperboy.web.reader import Reader, ReaderDep
+from paperboy.web.routes.bibtex import bib_download
 from paperboy.web.routes.pages import RendererDep
 from paperboy.web.signin import Visitor, VisitorDep, form_token
 from paperboy.web.urls import Urls
@@ -40,7 +40,7 @@ def _paper(reader: Reader, reference: str) -> Paper:
 def _create(reader: Reader, who: Visitor, name: str) -> str:
     try:
         check_name(name)
-        reader.store.reading_lists.create(name, who.member.id if who.member else None)
+        reader.store.reading_lists.create(name, who.owner)
     except (ProfileInputError, ReadingListError) as exc:
         raise HTTPException(409 if isinstance(exc, ReadingListError) else 422, str(exc)) from None
     return name
@@ -49,15 +49,21 @@ def _create(reader: Reader, who: Visitor, name: str) -> str:
 def _add(reader: Reader, who: Visitor, name: str, reference: str, note: str) -> Paper:
     listed = _list(reader, name)
     paper = _paper(reader, reference)
-    by = who.member.id if who.member else None
-    reader.store.reading_lists.add(listed.name, paper.arxiv_id, note.strip(), by)
+    reader.store.reading_lists.add(listed.name, paper.arxiv_id, note.strip(), who.owner)
     return paper
+
+
+def _may_remove(who: Visitor, listed: ReadingList) -> bool:
+    """The member who made the list or an admin (anyone, without accounts)."""
+    member = who.member
+    if not who.accounts:
+        return True
+    return member is not None and (member.is_admin or listed.created_by == member.name)
 
 
 def _remove(reader: Reader, who: Visitor, name: str) -> None:
     listed = _list(reader, name)
-    member = who.member
-    if who.accounts and member and not member.is_admin and listed.created_by != member.name:
+    if not _may_remove(who, listed):
         raise HTTPException(403, "Only the member who made a list, or an admin, removes it")
     reader.store.reading_lists.remove(listed.name)
 
@@ -105,17 +111,13 @@ def list_page(
 ) -> Response:
     listed = _list(reader, name)
     papers = [(item, reader.store.get(item.arxiv_id)) for item in listed.papers]
-    member = who.member
-    removable = not who.accounts or (
-        member is not None and (member.is_admin or listed.created_by == member.name)
-    )
     return pages.html(
         "reading_list.html",
         f"lists/{listed.name}/",
         title=f"Reading list {listed.name}",
         listed=listed,
         papers=papers,
-        removable=removable,
+        removable=_may_remove(who, listed),
         csrf=form_token(request),
     )
 
@@ -152,12 +154,7 @@ def list_bibtex(reader: ReaderDep, name: str) -> Response:
     papers = [p for p in (reader.store.get(i.arxiv_id) for i in listed.papers) if p]
     if not papers:
         raise HTTPException(404, f"The reading list {listed.name!r} has no papers to cite")
-    headers = {"Content-Disposition": f'attachment; filename="{listed.name}.bib"'}
-    return Response(
-        bibtex.entries(papers, notes),
-        media_type="application/x-bibtex; charset=utf-8",
-        headers=headers,
-    )
+    return bib_download(papers, listed.name, notes)
 
 
 # ---------------------------------------------------------------- API
