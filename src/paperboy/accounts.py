@@ -8,6 +8,7 @@ wrong password, so the time of an answer does not tell which names are members.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,7 +20,13 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # hashing is deliberately slow: a megabyte password is a denial of service
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _HASHER = PasswordHasher()
-_NOBODY = _HASHER.hash("no member has this password")  # what an unknown name is checked against
+
+
+@cache
+def _nobody() -> str:
+    """The hash an unknown name is checked against (made once, on first need: a hash takes
+    tens of milliseconds, which importing this module should not cost)."""
+    return _HASHER.hash("no member has this password")
 
 
 def hash_password(password: str) -> str:
@@ -57,7 +64,7 @@ def authenticate(store: SQLiteStore, name: str, password: str) -> User | None:
     if len(password) > MAX_PASSWORD:
         return None
     try:
-        _HASHER.verify(user.password if user else _NOBODY, password)
+        _HASHER.verify(user.password if user else _nobody(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None:
