@@ -24,6 +24,7 @@ import typer.core
 from paperboy import __version__, config, taxonomy
 from paperboy.holidays import HolidayFileError
 from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
+from paperboy.store.accounts import User
 from paperboy.store.profiles import Profile
 from paperboy.store.schema import SchemaError
 from paperboy.wording import plural
@@ -1045,6 +1046,14 @@ def _new_password(from_stdin: bool) -> str:
         raise fail(str(exc)) from None
 
 
+def _member(s: SQLiteStore, name: str) -> User:
+    """The member called `name`, or a one-line error."""
+    user = s.users.named(name)
+    if user is None:
+        raise fail(f"no member named {name!r} in {s.path} (`paperboy user list`)")
+    return user
+
+
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="the member's sign-in name")],
@@ -1059,7 +1068,7 @@ def user_add(
     with store(db) as s:
         try:
             check_name(name)
-            if s.users.named(name) is not None:
+            if s.users.named(name) is not None:  # said before the password is asked for
                 raise AccountError(f"there is already a member named {name!r}")
             user = add_member(
                 s, name, _new_password(password_stdin), "admin" if admin else "member"
@@ -1079,9 +1088,7 @@ def user_remove(
     """Remove a member with their profiles (libraries, marks, digests); their sessions end.
     What they put on reading lists stays there."""
     with store(db) as s:
-        user = s.users.named(name)
-        if user is None:
-            raise fail(f"no member named {name!r} in {s.path}")
+        user = _member(s, name)
         owned = len(s.profiles.summaries(owner=user.id))
         s.users.remove(user.name)
     typer.echo(f"removed {user.name} and {plural(owned, 'profile')}")
@@ -1113,9 +1120,7 @@ def user_set_password(
     from paperboy.accounts import set_password
 
     with store(db) as s:
-        user = s.users.named(name)
-        if user is None:
-            raise fail(f"no member named {name!r} in {s.path}")
+        user = _member(s, name)
         set_password(s, user.name, _new_password(password_stdin))
     typer.echo(f"new password for {user.name}; their sessions have ended")
 
