@@ -38,9 +38,12 @@ def login_token(client: httpx.Client) -> str:
     return found[1]
 
 
-def sign_in(client: httpx.Client, name: str, password: str) -> httpx.Response:
-    token = login_token(client)
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+def sign_in(
+    client: httpx.Client, name: str, password: str, next_page: str | None = None
+) -> httpx.Response:
+    """The sign-in form filled in and sent, with the token the form came with."""
+    data = {"name": name, "password": password, "csrf_token": login_token(client)}
+    return client.post("/login", data=data if next_page is None else {**data, "next": next_page})
 
 
 def csrf(client: httpx.Client) -> dict[str, str]:
