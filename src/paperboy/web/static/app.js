@@ -103,6 +103,18 @@
     return found ? decodeURIComponent(found.slice("paperboy_csrf=".length)) : "";
   }
 
+  // A change: JSON posted with the CSRF token; the answer's JSON, or an Error with its detail.
+  async function postJSON(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.detail || response.statusText);
+    return answer;
+  }
+
   function markTarget() {
     return papers()[current] || document.querySelector(".paperpage");
   }
@@ -144,13 +156,7 @@
     const wanted = el.dataset.mark === kind ? null : kind;
     const url = marking.api + "profiles/" + encodeURIComponent(marking.profile) + "/marks";
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ arxiv_id: el.id, mark: wanted }),
-      });
-      const answer = await response.json();
-      if (!response.ok) throw new Error(answer.detail || response.statusText);
+      const answer = await postJSON(url, { arxiv_id: el.id, mark: wanted });
       marking.marks[answer.arxiv_id] = answer.mark;
       showMark(el, answer.mark);
       const who = marking.profile;
@@ -227,13 +233,7 @@
       event.preventDefault();
       const url = marking.api + "lists/" + encodeURIComponent(choice.value) + "/papers";
       try {
-        const answer = await fetch(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-          body: JSON.stringify({ arxiv_id: paper.id, note: form.elements.note.value }),
-        });
-        const body = await answer.json();
-        if (!answer.ok) throw new Error(body.detail || answer.statusText);
+        const body = await postJSON(url, { arxiv_id: paper.id, note: form.elements.note.value });
         toast("Added to " + body.name + " (" + body.papers.length + " papers).");
       } catch (e) {
         toast("Could not add " + paper.id + ": " + e.message);
