@@ -60,7 +60,7 @@ from paperboy.importer import import_paths
 from paperboy.ranking import rank, rank_listing
 from paperboy.ranking.model import ModelCache
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.store.profiles import LibraryPaper, Profile
 from paperboy.vectors import build, neighbours
 from paperboy.vectors.neighbours import VectorIndex
@@ -102,7 +102,7 @@ def store_2021(workdir: Path) -> Path:
     return path
 
 
-def current_index(store: SQLiteStore) -> VectorIndex:
+def current_index(store: Store) -> VectorIndex:
     """The store's index, rebuilt first when an older paperboy made it (as `index` does)."""
     index = neighbours.load(store)
     if index is None:
@@ -114,7 +114,7 @@ def current_index(store: SQLiteStore) -> VectorIndex:
     return index
 
 
-def corpus(store: SQLiteStore) -> Corpus:
+def corpus(store: Store) -> Corpus:
     papers = list(store.papers())
     position = {p.arxiv_id: n for n, p in enumerate(papers)}
     days: dict[date, listings.DayListing] = {}
@@ -211,7 +211,7 @@ def arxiv_sanity_lite(c: Corpus, hidden: bool) -> Method:
     return score
 
 
-def archive_matrix(c: Corpus, store: SQLiteStore, index: VectorIndex) -> npt.NDArray[np.float32]:
+def archive_matrix(c: Corpus, store: Store, index: VectorIndex) -> npt.NDArray[np.float32]:
     rowids = store.vectors.rowids([p.arxiv_id for p in c.papers])
     at = np.searchsorted(index.rowids, [rowids[p.arxiv_id] for p in c.papers])
     out: npt.NDArray[np.float32] = np.asarray(index.matrix[at], dtype=np.float32)
@@ -294,7 +294,7 @@ def evaluate(
     methods: dict[str, Method],
     c: Corpus,
     all_cases: list[Case],
-    store: SQLiteStore,
+    store: Store,
     index: VectorIndex,
     hidden: bool,
 ) -> dict[str, list[float]]:
@@ -353,7 +353,7 @@ def table(runs: dict[str, dict[str, list[float]]], halves: dict[str, list[int]])
 # ---------------------------------------------------------------- speed
 
 
-def speed(store: SQLiteStore, index: VectorIndex, profiles: list[Profile], day: date) -> None:
+def speed(store: Store, index: VectorIndex, profiles: list[Profile], day: date) -> None:
     shown = listings.listing_of(store, CATEGORY, day)
     t = time.perf_counter()
     listings.listing_of(store, CATEGORY, day)
@@ -385,12 +385,12 @@ def speed(store: SQLiteStore, index: VectorIndex, profiles: list[Profile], day: 
     )
 
 
-def busiest_day(store: SQLiteStore) -> date:
+def busiest_day(store: Store) -> date:
     counts = store.announcement_counts(CATEGORY)
     return max(counts, key=lambda d: (counts[d], d))
 
 
-def scaled_profiles(store: SQLiteStore, index: VectorIndex, count: int) -> list[Profile]:
+def scaled_profiles(store: Store, index: VectorIndex, count: int) -> list[Profile]:
     """Profiles of 20 random papers each (ids drawn from the scaled store)."""
     rng = np.random.default_rng(1)
     rows = index.rowids[rng.choice(len(index), size=(count, 20), replace=False)]

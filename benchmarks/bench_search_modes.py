@@ -30,7 +30,7 @@ from bench_search_web import DATA, Query, percentiles, query_mix, scaled_store
 from paperboy.importer import import_paths
 from paperboy.search import MODES, search
 from paperboy.similar import similar
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.vectors import neighbours
 from paperboy.vectors.build import index
 from paperboy.vectors.neighbours import VectorIndex
@@ -58,7 +58,7 @@ def indexed(workdir: Path, base: Path, papers: int) -> Path:
     return db
 
 
-def _seed_space(s: SQLiteStore, base: Path) -> None:
+def _seed_space(s: Store, base: Path) -> None:
     """Give a corpus made elsewhere (without the base's vector tables) the base's fitted
     space, so that `index` projects its papers instead of fitting on all of them."""
     if s.vectors.active() is not None:
@@ -73,7 +73,7 @@ def _seed_space(s: SQLiteStore, base: Path) -> None:
 
 
 def bench_modes(
-    s: SQLiteStore, vectors: VectorIndex, queries: Sequence[Query]
+    s: Store, vectors: VectorIndex, queries: Sequence[Query]
 ) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
     for mode in MODES:
@@ -92,7 +92,7 @@ def bench_modes(
     return out
 
 
-def bench_similar(s: SQLiteStore, vectors: VectorIndex, count: int) -> dict[str, float]:
+def bench_similar(s: Store, vectors: VectorIndex, count: int) -> dict[str, float]:
     rng = random.Random(5)
     papers = list(itertools.islice(s.papers(category="cs.CV"), 20_000))
     ms = []

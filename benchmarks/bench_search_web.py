@@ -6,7 +6,7 @@
 The scaled corpus keeps the 2021 papers and adds synthetic ones with fresh ids: each takes
 its title and categories from one real paper, its abstract from another and its authors from
 a third, and a submission day spread from 2007 to 2026 with more papers in later years, as on
-arXiv. It is written through the store (SQLiteStore.upsert), kept in --workdir and reused by
+arXiv. It is written through the store (Store.upsert), kept in --workdir and reused by
 later runs with the same --papers.
 
 Figures: search p50/p99 over a fixed mix of queries built from real titles and authors
@@ -39,7 +39,7 @@ import httpx
 from paperboy.importer import import_paths
 from paperboy.record import Paper
 from paperboy.search import search
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cvpapers-2021"
 CATEGORY = "cs.CV"
@@ -153,7 +153,7 @@ class Query:
     text: str
 
 
-def query_mix(store: SQLiteStore, count: int, seed: int = 7) -> list[Query]:
+def query_mix(store: Store, count: int, seed: int = 7) -> list[Query]:
     """A fixed mix of what people type, built from the real 2021 papers."""
     rng = random.Random(seed)
     real = [p for p in store.papers() if p.arxiv_id.startswith("21")]

@@ -49,7 +49,7 @@ from paperboy.record import Paper
 from paperboy.search import search
 from paperboy.search.query import STOPWORDS
 from paperboy.similar import similar
-from paperboy.store import SQLiteStore, fts
+from paperboy.store import SQLiteStore, Store, fts
 from paperboy.store.fts import Filters
 from paperboy.vectors import neighbours, terms
 from paperboy.vectors.build import index
@@ -99,7 +99,7 @@ def load(data: Path, size: int, seed: int) -> Corpus:
     return Corpus(hidden, authors, sample)
 
 
-def build_store(path: Path, papers: Sequence[Paper]) -> SQLiteStore:
+def build_store(path: Path, papers: Sequence[Paper]) -> Store:
     store = SQLiteStore(path)
     for at in range(0, len(papers), 2000):
         store.upsert(papers[at : at + 2000], "bench")
@@ -246,12 +246,12 @@ def fts_or(terms: Sequence[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def bm25_ranked(store: SQLiteStore, match: str, limit: int, total: int) -> list[str]:
+def bm25_ranked(store: Store, match: str, limit: int, total: int) -> list[str]:
     """arXiv ids best first, bm25 over every match (not only the newest 5,000)."""
     return [arxiv_id for arxiv_id, _ in bm25_scored(store, match, limit, total)]
 
 
-def bm25_scored(store: SQLiteStore, match: str, limit: int, total: int) -> list[tuple[str, float]]:
+def bm25_scored(store: Store, match: str, limit: int, total: int) -> list[tuple[str, float]]:
     """(arXiv id, relevance) best first; relevance is -bm25(), so higher is better."""
     if not match:
         return []
@@ -353,7 +353,7 @@ def _reranked(
     return out
 
 
-def run_bm25(corpus: Corpus, full: SQLiteStore, abstracts: SQLiteStore) -> list[Row]:
+def run_bm25(corpus: Corpus, full: Store, abstracts: Store) -> list[Row]:
     n = len(corpus.papers)
     at = {p.arxiv_id: i for i, p in enumerate(corpus.papers)}
     a = []
@@ -609,7 +609,7 @@ DEFAULT = "paperboy default, end to end (similar; hybrid search)"
 
 
 def run_default(
-    corpus: Corpus, full: SQLiteStore, abstracts: SQLiteStore, seeds: Sequence[int]
+    corpus: Corpus, full: Store, abstracts: Store, seeds: Sequence[int]
 ) -> tuple[Row, dict[int, float]]:
     """`paperboy index` over each store, then `similar` for shared author and `search`
     (mode hybrid) for title to abstract: the code users run, not a model of it. Shared

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres_server import PostgresServer, start_server
+
+from paperboy.store import Location
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA_2021 = SHARED / "data" / "cvpapers-2021"
@@ -69,3 +74,27 @@ def indexed_autumn(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) ->
         report = index(store)
     assert report.rebuilt and report.papers > 3000
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the whole run (each test takes a database of its own)."""
+    server = start_server()
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Run the test once per store engine."""
+    return str(request.param)
+
+
+@pytest.fixture
+def location(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Location:
+    """Where a fresh, empty store of `engine` is: a SQLite file or a new database."""
+    if engine == "sqlite":
+        return tmp_path / "p.sqlite3"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.database()

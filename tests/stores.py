@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from paperboy.listings import listing_of
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.profiles import Profile
 
 
@@ -32,7 +32,7 @@ def topical(title: str) -> bool:
     return TOPIC in " ".join(title.lower().split())
 
 
-def point_cloud_profile(store: SQLiteStore, name: str) -> Profile:
+def point_cloud_profile(store: Store, name: str) -> Profile:
     """A profile whose library is the stored papers whose titles say "point cloud", minus
     those of the test day's listing."""
     day_ids = {line.arxiv_id for line in listing_of(store, "cs.CV", DAY).lines}

@@ -11,13 +11,13 @@ import pytest
 from paperboy import listings
 from paperboy.announce import announcement_days
 from paperboy.importer import import_paths
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 
 SEED_004 = "004_751528becd0547dd.txt"
 
 
 @pytest.fixture(scope="module")
-def year_store(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> SQLiteStore:
+def year_store(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Store:
     store = open_store(tmp_path_factory.mktemp("listings") / "p.db")
     import_paths(store, [data_2021])  # dates every version as it goes
     return store
@@ -27,7 +27,7 @@ def _seed_ids(seeds: Path) -> list[str]:
     return re.findall(r"arxiv\.org/pdf/(\S+)\.pdf\)", (seeds / SEED_004).read_text())
 
 
-def test_2022_01_03_rebuilt_from_the_2021_data_alone(year_store: SQLiteStore, seeds: Path) -> None:
+def test_2022_01_03_rebuilt_from_the_2021_data_alone(year_store: Store, seeds: Path) -> None:
     lines = listings.day_listing(year_store, "cs.CV", date(2022, 1, 3))
     entries = listings.format_b_entries(lines)
     assert [e.arxiv_id for e in entries] == _seed_ids(seeds)
@@ -38,7 +38,7 @@ def test_2022_01_03_rebuilt_from_the_2021_data_alone(year_store: SQLiteStore, se
     assert paper is not None and entries[0].title == paper.title
 
 
-def test_every_listing_day_is_one_run_of_ids(year_store: SQLiteStore) -> None:
+def test_every_listing_day_is_one_run_of_ids(year_store: Store) -> None:
     counts = year_store.announcement_counts("cs.CV")
     days = [d for d in announcement_days(date(2021, 3, 8), date(2021, 12, 31)) if d in counts]
     assert len(days) > 200
@@ -52,7 +52,7 @@ def test_every_listing_day_is_one_run_of_ids(year_store: SQLiteStore) -> None:
             assert ids == sorted(ids, key=lambda i: (len(i), i), reverse=True), (day, section)
 
 
-def test_weekends_have_no_listing(year_store: SQLiteStore) -> None:
+def test_weekends_have_no_listing(year_store: Store) -> None:
     assert listings.day_listing(year_store, "cs.CV", date(2021, 12, 25)) == []
     assert date(2021, 12, 26) not in year_store.announcement_counts("cs.CV")
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from paperboy.cli import app
 from paperboy.importer import import_paths
 from paperboy.search import NOTHING_TO_SEARCH, SearchResult, parse, search, split_marks
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 
 HOSTILE = [
     '"',
@@ -57,7 +57,7 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> SQLiteStore:
+def store(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Store:
     db = tmp_path_factory.mktemp("search") / "search.sqlite3"
     s = open_store(db)
     import_paths(s, [data_2021])
@@ -68,7 +68,7 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def test_words_must_all_match(store: SQLiteStore) -> None:
+def test_words_must_all_match(store: Store) -> None:
     result = search(store, "camouflaged detection", limit=50)
     assert result.total >= 5
     for hit in result.hits:
@@ -76,13 +76,13 @@ def test_words_must_all_match(store: SQLiteStore) -> None:
         assert {"camouflaged", "detection"} <= text
 
 
-def test_title_filter(store: SQLiteStore) -> None:
+def test_title_filter(store: Store) -> None:
     result = search(store, "ti:transformer", limit=100)
     assert result.total > 100
     assert all("transformer" in words(h.paper.title) for h in result.hits)
 
 
-def test_author_filter_with_arxiv_underscores(store: SQLiteStore) -> None:
+def test_author_filter_with_arxiv_underscores(store: Store) -> None:
     quoted = search(store, 'au:"Kaiming He"', limit=100)
     underscored = search(store, "au:kaiming_he", limit=100)
     assert quoted.total >= 3
@@ -90,14 +90,14 @@ def test_author_filter_with_arxiv_underscores(store: SQLiteStore) -> None:
     assert all("Kaiming He" in h.paper.authors for h in quoted.hits)
 
 
-def test_abstract_filter_and_comment_filter(store: SQLiteStore) -> None:
+def test_abstract_filter_and_comment_filter(store: Store) -> None:
     result = search(store, "abs:camouflaged", limit=100)
     assert result.hits and all("camouflaged" in words(h.paper.abstract) for h in result.hits)
     cvpr = search(store, "co:cvpr", limit=100)
     assert cvpr.hits and all("cvpr" in words(h.paper.comment or "") for h in cvpr.hits)
 
 
-def test_category_filters(store: SQLiteStore) -> None:
+def test_category_filters(store: Store) -> None:
     robotics = search(store, "cat:cs.RO grasp", limit=100)
     assert robotics.hits and all("cs.RO" in h.paper.categories for h in robotics.hits)
     not_lg = search(store, "grasp -cat:cs.LG", limit=100)
@@ -109,13 +109,13 @@ def test_category_filters(store: SQLiteStore) -> None:
     assert all({"cs.RO", "cs.GR"} & set(h.paper.categories) for h in either.hits)
 
 
-def test_browsing_a_category_without_words_is_newest_first(store: SQLiteStore) -> None:
+def test_browsing_a_category_without_words_is_newest_first(store: Store) -> None:
     result = search(store, "cat:cs.RO", limit=30)
     days = [h.paper.submitted_day for h in result.hits]
     assert days == sorted(days, reverse=True) and result.total > 30
 
 
-def test_phrases_and_exclusions(store: SQLiteStore) -> None:
+def test_phrases_and_exclusions(store: Store) -> None:
     phrase = search(store, '"camouflaged object detection"', limit=100)
     assert phrase.hits
     for hit in phrase.hits:
@@ -130,19 +130,19 @@ def test_phrases_and_exclusions(store: SQLiteStore) -> None:
     ]
 
 
-def test_or_and_grouping(store: SQLiteStore) -> None:
+def test_or_and_grouping(store: Store) -> None:
     either = search(store, "ti:(nerf OR radiance) dynamic", limit=200)
     assert either.hits
     for hit in either.hits:
         assert {"nerf", "radiance"} & words(hit.paper.title)
 
 
-def test_prefix(store: SQLiteStore) -> None:
+def test_prefix(store: Store) -> None:
     result = search(store, "ti:segment*", limit=50)
     assert {"segmentation", "segment"} & {w for h in result.hits for w in words(h.paper.title)}
 
 
-def test_date_and_category_options(store: SQLiteStore) -> None:
+def test_date_and_category_options(store: Store) -> None:
     result = search(
         store, "detection", category="cs.RO", start=date(2021, 6, 1), end=date(2021, 6, 30)
     )
@@ -152,7 +152,7 @@ def test_date_and_category_options(store: SQLiteStore) -> None:
         assert "cs.RO" in hit.paper.categories
 
 
-def test_an_exact_title_ranks_its_paper_first(store: SQLiteStore) -> None:
+def test_an_exact_title_ranks_its_paper_first(store: Store) -> None:
     papers = list(store.papers())
     titles: dict[str, int] = {}
     for p in papers:
@@ -167,12 +167,12 @@ def test_an_exact_title_ranks_its_paper_first(store: SQLiteStore) -> None:
     assert top.hits[0].paper.arxiv_id == "2111.03216"
 
 
-def test_title_matches_rank_above_abstract_matches(store: SQLiteStore) -> None:
+def test_title_matches_rank_above_abstract_matches(store: Store) -> None:
     hits = search(store, "camouflaged", limit=10).hits
     assert all("camouflaged" in words(h.paper.title) for h in hits)
 
 
-def test_snippets_mark_the_matched_terms(store: SQLiteStore) -> None:
+def test_snippets_mark_the_matched_terms(store: Store) -> None:
     hit = search(store, "camouflaged", limit=1).hits[0]
     marked = [t.lower() for t, m in split_marks(hit.title) if m]
     assert marked == ["camouflaged"]
@@ -181,26 +181,26 @@ def test_snippets_mark_the_matched_terms(store: SQLiteStore) -> None:
     assert plain == hit.paper.title
 
 
-def test_pages_do_not_overlap(store: SQLiteStore) -> None:
+def test_pages_do_not_overlap(store: Store) -> None:
     first = search(store, "segmentation", limit=20)
     second = search(store, "segmentation", limit=20, offset=20)
     assert first.has_next and len(second.hits) == 20
     assert not {h.paper.arxiv_id for h in first.hits} & {h.paper.arxiv_id for h in second.hits}
 
 
-def test_very_broad_queries_say_they_are_capped(store: SQLiteStore) -> None:
+def test_very_broad_queries_say_they_are_capped(store: Store) -> None:
     result = search(store, "the")
     assert result.total_is_capped and len(result.hits) == 20
 
 
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_input_gives_results_or_a_message(store: SQLiteStore, query: str) -> None:
+def test_hostile_input_gives_results_or_a_message(store: Store, query: str) -> None:
     result = search(store, query)
     assert result.hits or result.message
     assert not (result.message or "").startswith("This query could not be run")
 
 
-def test_nothing_to_search_for_is_said_plainly(store: SQLiteStore) -> None:
+def test_nothing_to_search_for_is_said_plainly(store: Store) -> None:
     for query in ("", "   ", "*", "😀", "AND(", "-nothing"):
         assert search(store, query).message == NOTHING_TO_SEARCH, query
 
@@ -240,7 +240,7 @@ SYNTAX = st.sampled_from([*"\"()*-:^{}+ ,.\\'\t😀", *_PIECES, "cs.CV", "title"
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=200))
-def test_no_text_raises(store: SQLiteStore, query: str) -> None:
+def test_no_text_raises(store: Store, query: str) -> None:
     assert _ran(search(store, query, limit=3))
 
 
@@ -248,15 +248,15 @@ def test_no_text_raises(store: SQLiteStore, query: str) -> None:
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(SYNTAX, max_size=16).map("".join))
-def test_no_syntax_soup_raises(store: SQLiteStore, query: str) -> None:
+def test_no_syntax_soup_raises(store: Store, query: str) -> None:
     result = search(store, query, limit=3)
     assert _ran(result)
     assert result.hits or result.message
 
 
-def test_cli_search_prints_results_and_json(tmp_path: Path, store: SQLiteStore) -> None:
+def test_cli_search_prints_results_and_json(tmp_path: Path, store: Store) -> None:
     runner = CliRunner()
-    db = str(store.path)
+    db = str(store.location)
     text = runner.invoke(app, ["--db", db, "search", "ti:camouflaged", "--limit", "3"])
     assert text.exit_code == 0, text.output
     assert "Camouflaged" in text.output and " 1. " in text.output

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from paperboy.cli import app
 from paperboy.search import MODES, Mode, SearchResult, hybrid, search
 from paperboy.search.query import parse
-from paperboy.store import SQLiteStore, fts, open_store
+from paperboy.store import Store, fts, open_store
 from paperboy.store.fts import Filters
 from paperboy.vectors import neighbours
 from paperboy.vectors.neighbours import VectorIndex
@@ -36,13 +36,13 @@ ZSL_PARAPHRASE = "recognising unseen classes by locating attributes with a trans
 
 
 @pytest.fixture(scope="module")
-def store(indexed_2021: Path) -> Iterator[SQLiteStore]:
+def store(indexed_2021: Path) -> Iterator[Store]:
     with open_store(indexed_2021) as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def index(store: SQLiteStore) -> VectorIndex:
+def index(store: Store) -> VectorIndex:
     loaded = neighbours.load(store)
     assert loaded is not None and len(loaded) == store.count()
     return loaded
@@ -53,7 +53,7 @@ def ids(result: SearchResult) -> list[str]:
 
 
 def test_plain_words_default_to_hybrid_and_field_queries_to_keyword(
-    store: SQLiteStore, index: VectorIndex
+    store: Store, index: VectorIndex
 ) -> None:
     assert search(store, "faster nerf training", index=index).mode == "hybrid"
     assert search(store, "diffusion -survey", index=index).mode == "hybrid"
@@ -61,7 +61,7 @@ def test_plain_words_default_to_hybrid_and_field_queries_to_keyword(
         assert search(store, query, index=index).mode == "keyword", query
 
 
-def test_without_an_index_every_mode_is_keyword_and_says_why(store: SQLiteStore) -> None:
+def test_without_an_index_every_mode_is_keyword_and_says_why(store: Store) -> None:
     for mode in (None, "semantic", "hybrid"):
         result = search(store, "faster nerf training", mode=mode)
         assert result.mode == "keyword"
@@ -69,7 +69,7 @@ def test_without_an_index_every_mode_is_keyword_and_says_why(store: SQLiteStore)
 
 
 def test_semantic_finds_a_paper_and_its_follow_up_from_other_words(
-    store: SQLiteStore, index: VectorIndex
+    store: Store, index: VectorIndex
 ) -> None:
     assert not search(store, CHM_PARAPHRASE, mode="keyword").hits
     top = ids(search(store, CHM_PARAPHRASE, mode="semantic", index=index, limit=5))
@@ -81,7 +81,7 @@ def test_semantic_finds_a_paper_and_its_follow_up_from_other_words(
     assert set(ZSL) <= set(top)
 
 
-def test_exact_titles_come_first_in_hybrid_mode(store: SQLiteStore, index: VectorIndex) -> None:
+def test_exact_titles_come_first_in_hybrid_mode(store: Store, index: VectorIndex) -> None:
     papers = list(store.papers())
     for paper in random.Random(11).sample(papers, 60):
         hit = search(store, paper.title, mode="hybrid", index=index, limit=3).hits[0]
@@ -92,7 +92,7 @@ def test_exact_titles_come_first_in_hybrid_mode(store: SQLiteStore, index: Vecto
         assert hit.paper.arxiv_id == paper.arxiv_id or same, paper.title
 
 
-def test_an_exact_title_held_by_many_newer_titles_is_still_found(store: SQLiteStore) -> None:
+def test_an_exact_title_held_by_many_newer_titles_is_still_found(store: Store) -> None:
     """Past the newest `scan` titles holding the phrase, bm25 finds the shortest of them."""
     for paper in sorted(store.papers(), key=lambda p: len(p.title)):
         query = parse(paper.title)
@@ -118,7 +118,7 @@ FIELD_QUERIES = [
 
 @pytest.mark.parametrize("query", FIELD_QUERIES)
 def test_field_queries_give_the_keyword_results(
-    store: SQLiteStore, index: VectorIndex, query: str
+    store: Store, index: VectorIndex, query: str
 ) -> None:
     default = search(store, query, index=index, limit=50)
     keyword = search(store, query, mode="keyword", limit=50)
@@ -126,7 +126,7 @@ def test_field_queries_give_the_keyword_results(
     assert ids(default) == ids(keyword) and default.total == keyword.total
 
 
-def test_semantic_mode_applies_every_filter(store: SQLiteStore, index: VectorIndex) -> None:
+def test_semantic_mode_applies_every_filter(store: Store, index: VectorIndex) -> None:
     start, end = date(2021, 6, 1), date(2021, 9, 30)
     result = search(
         store,
@@ -155,7 +155,7 @@ def test_semantic_mode_applies_every_filter(store: SQLiteStore, index: VectorInd
         assert any("wang" in a.lower() for a in hit.paper.authors)
 
 
-def test_scores_fall_down_the_page_in_every_mode(store: SQLiteStore, index: VectorIndex) -> None:
+def test_scores_fall_down_the_page_in_every_mode(store: Store, index: VectorIndex) -> None:
     for mode in MODES:
         result = search(store, "video object segmentation", mode=mode, index=index, limit=30)
         scores = [h.score for h in result.hits]
@@ -163,7 +163,7 @@ def test_scores_fall_down_the_page_in_every_mode(store: SQLiteStore, index: Vect
         assert scores == sorted(scores, reverse=True), mode
 
 
-def test_pages_of_semantic_results_follow_on(store: SQLiteStore, index: VectorIndex) -> None:
+def test_pages_of_semantic_results_follow_on(store: Store, index: VectorIndex) -> None:
     first = search(store, "monocular depth", mode="semantic", index=index, limit=10)
     second = search(store, "monocular depth", mode="semantic", index=index, limit=10, offset=10)
     both = search(store, "monocular depth", mode="semantic", index=index, limit=20)
@@ -173,7 +173,7 @@ def test_pages_of_semantic_results_follow_on(store: SQLiteStore, index: VectorIn
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_input_gives_results_or_a_message_in_every_mode(
-    store: SQLiteStore, index: VectorIndex, query: str, mode: Mode
+    store: Store, index: VectorIndex, query: str, mode: Mode
 ) -> None:
     result = search(store, query, mode=mode, index=index)
     assert result.hits or result.message
@@ -185,7 +185,7 @@ def test_hostile_input_gives_results_or_a_message_in_every_mode(
 )
 @given(st.sampled_from(MODES), st.lists(SYNTAX, max_size=16).map("".join) | st.text(max_size=80))
 def test_no_text_raises_in_any_mode(
-    store: SQLiteStore, index: VectorIndex, mode: Mode, query: str
+    store: Store, index: VectorIndex, mode: Mode, query: str
 ) -> None:
     result = search(store, query, mode=mode, index=index, limit=3)
     assert result.hits or result.message
@@ -209,9 +209,7 @@ def test_cli_search_modes_print_text_and_json(indexed_2021: Path) -> None:
     assert bad.exit_code != 0 and "fuzzy" in bad.output
 
 
-def test_hybrid_ranks_every_match_not_only_the_newest(
-    store: SQLiteStore, index: VectorIndex
-) -> None:
+def test_hybrid_ranks_every_match_not_only_the_newest(store: Store, index: VectorIndex) -> None:
     # A word matching more than 5,000 papers whose best bm25 match is older than the
     # newest 5,000 (found with FTS5 itself): keyword ranking among the newest would miss it.
     for word in ("propose", "image", "which", "based"):
@@ -235,7 +233,7 @@ def test_hybrid_ranks_every_match_not_only_the_newest(
 
 
 def test_hybrid_finds_a_paper_holding_only_some_of_the_words(
-    store: SQLiteStore, index: VectorIndex
+    store: Store, index: VectorIndex
 ) -> None:
     # Mip-NeRF holds "multiscale", "aliasing" and "radiance" but not "zebrafish" (two
     # other papers do): no paper holds every word, and hybrid still puts it first.
@@ -244,7 +242,7 @@ def test_hybrid_finds_a_paper_holding_only_some_of_the_words(
     assert ids(search(store, query, mode="hybrid", index=index))[0] == "2103.13415"
 
 
-def test_hybrid_leaves_out_every_excluded_word(store: SQLiteStore, index: VectorIndex) -> None:
+def test_hybrid_leaves_out_every_excluded_word(store: Store, index: VectorIndex) -> None:
     result = search(store, "diffusion models -survey -review", mode="hybrid", index=index, limit=60)
     assert len(result.hits) == 60
     for hit in result.hits:
@@ -253,7 +251,7 @@ def test_hybrid_leaves_out_every_excluded_word(store: SQLiteStore, index: Vector
 
 
 def test_hybrid_keyword_side_needs_a_rarer_word_and_ranks_by_every_word(
-    store: SQLiteStore, index: VectorIndex
+    store: Store, index: VectorIndex
 ) -> None:
     """A word in more than COMMON of the papers ("image") still ranks, but no longer brings
     in every paper that holds it: the keyword side is the papers holding a rarer word."""
@@ -270,7 +268,7 @@ def test_hybrid_keyword_side_needs_a_rarer_word_and_ranks_by_every_word(
 
 
 def test_hybrid_keyword_side_is_bounded_however_large_the_archive(
-    store: SQLiteStore, index: VectorIndex
+    store: Store, index: VectorIndex
 ) -> None:
     """The words that bring papers in hold at most `budget` papers between them, rarest
     first; when none is that rare, a paper must hold every word and only the newest

@@ -29,7 +29,7 @@ from paperboy.cli import app
 from paperboy.importer import import_paths
 from paperboy.record import Paper
 from paperboy.site import MANIFEST, SiteResult, write_site
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 
 SCRIPT = "<script>window.__pwned=1</script>"
 _LINK = re.compile(r'(?:href|src|data-shards)="([^"]*)"')
@@ -40,7 +40,7 @@ BUDGET = 800_000_000
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory: pytest.TempPathFactory, data_2021: Path, seeds: Path) -> SQLiteStore:
+def month(tmp_path_factory: pytest.TempPathFactory, data_2021: Path, seeds: Path) -> Store:
     """December 2021, the listing of 3 Jan 2022 that announces its last days, a hostile paper."""
     store = open_store(tmp_path_factory.mktemp("site") / "month.sqlite3")
     import_paths(store, [data_2021 / "cs.CV" / "2021" / "12", seeds / "004_751528becd0547dd.txt"])
@@ -55,7 +55,7 @@ def month(tmp_path_factory: pytest.TempPathFactory, data_2021: Path, seeds: Path
 
 
 @pytest.fixture(scope="module")
-def site(month: SQLiteStore, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteResult]:
+def site(month: Store, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteResult]:
     out = tmp_path_factory.mktemp("site-out")
     return out, write_site(month, out, ["cs.CV"], base_url="https://example.org/papers/")
 
@@ -101,7 +101,7 @@ def test_every_internal_link_and_anchor_resolves(site: tuple[Path, SiteResult]) 
 
 
 def test_every_paper_is_written_in_full_once_on_its_day(
-    month: SQLiteStore, site: tuple[Path, SiteResult]
+    month: Store, site: tuple[Path, SiteResult]
 ) -> None:
     out, result = site
     papers = list(month.papers(category="cs.CV"))
@@ -137,7 +137,7 @@ def test_pages_hold_paper_text_as_text(site: tuple[Path, SiteResult]) -> None:
 
 
 def test_search_shards_hold_titles_authors_and_abstracts(
-    month: SQLiteStore, site: tuple[Path, SiteResult]
+    month: Store, site: tuple[Path, SiteResult]
 ) -> None:
     out, result = site
     index = json.loads((out / "search" / "shards.json").read_text())
@@ -181,9 +181,7 @@ def test_a_month_fits_the_archive_budget(site: tuple[Path, SiteResult]) -> None:
     assert per_paper > 1000  # the abstracts are in it: the measure measures the site
 
 
-def test_a_rebuild_renders_and_writes_nothing(
-    month: SQLiteStore, site: tuple[Path, SiteResult]
-) -> None:
+def test_a_rebuild_renders_and_writes_nothing(month: Store, site: tuple[Path, SiteResult]) -> None:
     out, first = site
     times = {f: f.stat().st_mtime_ns for f in out.rglob("*") if f.is_file()}
     again = write_site(month, out, ["cs.CV"], base_url="https://example.org/papers/")
@@ -208,9 +206,9 @@ def test_a_changed_paper_renders_its_day_only(data_2021: Path, tmp_path: Path) -
     assert "cs.CV/2021-12-01/index.html" in manifest
 
 
-def test_from_and_to_limit_the_site(month: SQLiteStore, tmp_path: Path) -> None:
+def test_from_and_to_limit_the_site(month: Store, tmp_path: Path) -> None:
     out = tmp_path / "public"
-    args = ["--db", str(month.path), "site", "--out", str(out)]
+    args = ["--db", str(month.location), "site", "--out", str(out)]
     result = CliRunner().invoke(app, [*args, "--from", "2021-12-10", "--to", "2021-12-12"])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (out / "cs.CV").iterdir() if p.name.startswith("2021-"))
@@ -222,18 +220,18 @@ def test_from_and_to_limit_the_site(month: SQLiteStore, tmp_path: Path) -> None:
     assert {r[1] for r in rows} == {"2021-12-10", "2021-12-11", "2021-12-12"}
 
 
-def test_a_reversed_range_is_an_error(month: SQLiteStore, tmp_path: Path) -> None:
+def test_a_reversed_range_is_an_error(month: Store, tmp_path: Path) -> None:
     out = tmp_path / "public"
-    args = ["--db", str(month.path), "site", "--out", str(out)]
+    args = ["--db", str(month.location), "site", "--out", str(out)]
     result = CliRunner().invoke(app, [*args, "--from", "2021-12-12", "--to", "2021-12-10"])
     assert result.exit_code != 0
     assert "--from 2021-12-12 is after --to 2021-12-10" in result.output
     assert "Traceback" not in result.output and not out.exists()
 
 
-def test_site_command(month: SQLiteStore, tmp_path: Path) -> None:
+def test_site_command(month: Store, tmp_path: Path) -> None:
     out = tmp_path / "public"
-    result = CliRunner().invoke(app, ["--db", str(month.path), "site", "--out", str(out)])
+    result = CliRunner().invoke(app, ["--db", str(month.location), "site", "--out", str(out)])
     assert result.exit_code == 0, result.output
     papers = sum(1 for _ in month.papers(category="cs.CV"))
     assert f"{papers} papers, with browser search in 1 monthly shard:" in result.output
@@ -298,7 +296,7 @@ def search_for(tab: object, base: str, query: str) -> list[str]:
 
 @needs_chromium
 def test_search_finds_a_title_word_an_author_and_an_abstract_word(
-    month: SQLiteStore, served: str, tab: object
+    month: Store, served: str, tab: object
 ) -> None:
     papers = list(month.papers(category="cs.CV"))
     for field in ("title", "abstract"):
@@ -313,7 +311,7 @@ def test_search_finds_a_title_word_an_author_and_an_abstract_word(
 
 @needs_chromium
 def test_an_author_link_searches_and_a_result_opens_the_paper(
-    month: SQLiteStore, served: str, tab: object
+    month: Store, served: str, tab: object
 ) -> None:
     from playwright.sync_api import Page, expect
 
@@ -336,9 +334,7 @@ def test_an_author_link_searches_and_a_result_opens_the_paper(
     ["2112.11111", "arXiv:2112.11111v2", "https://arxiv.org/abs/2112.11111v1",
      "https://arxiv.org/pdf/2112.11111"],
 )  # fmt: skip
-def test_an_arxiv_id_opens_its_paper(
-    month: SQLiteStore, served: str, tab: object, query: str
-) -> None:
+def test_an_arxiv_id_opens_its_paper(month: Store, served: str, tab: object, query: str) -> None:
     from playwright.sync_api import Page
 
     assert isinstance(tab, Page)

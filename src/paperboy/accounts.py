@@ -13,8 +13,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from paperboy.store import Store
 from paperboy.store.accounts import AccountError, Role, User
-from paperboy.store.sqlite import SQLiteStore
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # hashing is deliberately slow: a megabyte password is a denial of service
@@ -50,15 +50,15 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_member(store: SQLiteStore, name: str, password: str, role: Role = "member") -> User:
+def add_member(store: Store, name: str, password: str, role: Role = "member") -> User:
     return store.users.add(check_name(name), hash_password(password), role)
 
 
-def set_password(store: SQLiteStore, name: str, password: str) -> None:
+def set_password(store: Store, name: str, password: str) -> None:
     store.users.set_password(name, hash_password(password))
 
 
-def authenticate(store: SQLiteStore, name: str, password: str) -> User | None:
+def authenticate(store: Store, name: str, password: str) -> User | None:
     """The member if the password is theirs, else None (as slowly for an unknown name)."""
     user = store.users.named(name) if _NAME.fullmatch(name) else None
     if len(password) > MAX_PASSWORD:

@@ -23,7 +23,16 @@ import typer.core
 
 from paperboy import __version__, config, taxonomy
 from paperboy.holidays import HolidayFileError
-from paperboy.store import SQLiteStore, StoreBusyError, default_db_path, open_store
+from paperboy.store import (
+    Location,
+    LockedError,
+    Store,
+    StoreBusyError,
+    default_db_path,
+    location,
+    open_store,
+)
+from paperboy.store import exists as store_exists
 from paperboy.store.accounts import User
 from paperboy.store.profiles import Profile
 from paperboy.store.schema import SchemaError
@@ -42,7 +51,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: rich would take longer to load than all the rest
     pretty_exceptions_enable=False,
 )
-_state: dict[str, Path] = {}
+_state: dict[str, str] = {}
 _verbose: list[bool] = [False]  # set by -v, read when an error is printed
 
 
@@ -73,9 +82,12 @@ CategoriesOpt = Annotated[
 ]
 
 
-_DB_HELP = "SQLite database file (default: $PAPERBOY_DB or the user data dir)"
+_DB_HELP = (
+    "the store: a SQLite file or a postgresql:// URL (default: $PAPERBOY_DB or a SQLite file "
+    "in the user data dir)"
+)
 # Every command takes --db too, so it can follow the subcommand as well as precede it.
-DbOpt = Annotated[Path | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
 ListingDayOpt = Annotated[
     str, typer.Option("--date", help="YYYY-MM-DD, 'today', 'yesterday' or 'latest'")
 ]
@@ -104,12 +116,13 @@ def main(
     _verbose[0] = verbose
 
 
-def db_path(db: Path | None = None) -> Path:
+def db_path(db: str | None = None) -> Location:
     """The store a command works on: its own --db, else the one before it, else the default."""
-    return db or _state.get("db") or default_db_path()
+    given = db or _state.get("db")
+    return location(given) if given else default_db_path()
 
 
-def store(db: Path | None = None) -> SQLiteStore:
+def store(db: str | None = None) -> Store:
     return open_store(db_path(db))
 
 
@@ -180,7 +193,7 @@ def writing(what: str) -> Iterator[None]:
         raise fail(f"{what}: {os_message(exc)}") from None
 
 
-def _vector_index(s: SQLiteStore, missing: str) -> VectorIndex:
+def _vector_index(s: Store, missing: str) -> VectorIndex:
     """The store's vector index, or an error saying how to build it (`missing`: what the
     command lacks without one)."""
     from paperboy.vectors import neighbours  # numpy and faiss: only for the commands using it
@@ -264,7 +277,7 @@ def export_(
 
 
 def _export_json(
-    s: SQLiteStore, out: Path, category: str, start: date | None, end: date | None
+    s: Store, out: Path, category: str, start: date | None, end: date | None
 ) -> export.ExportResult:
     from paperboy import export
 
@@ -276,7 +289,7 @@ def _export_json(
 
 
 def _export_listings(
-    s: SQLiteStore, out: Path, category: str, start: date | None, end: date | None
+    s: Store, out: Path, category: str, start: date | None, end: date | None
 ) -> export.ExportResult:
     from paperboy import export, listings
 
@@ -308,13 +321,12 @@ def update(
     db: DbOpt = None,
 ) -> None:
     """The main job: harvest everything since the last complete window, then write the archive."""
-    from paperboy import harvest
     from paperboy.sources import PoliteClient, SourceError
     from paperboy.update import run_update
 
     archive = out or config.archive_dir()
     path = db_path(db)
-    existed = path.exists()
+    existed = store_exists(path)
     categories = category or config.categories()
     try:
         for name in categories:
@@ -324,8 +336,8 @@ def update(
     smtp = _smtp_settings()
     try:
         with (
-            harvest.harvest_lock(path),
             open_store(path) as s,
+            s.writer(),
             PoliteClient() as client,
             _progress_bar() as bar,
         ):
@@ -333,7 +345,7 @@ def update(
                 s, client, categories, archive, log=bar.echo, progress=bar.show,
                 smtp=smtp, web=config.web_url(),
             )  # fmt: skip
-    except harvest.LockedError as exc:
+    except LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
         store_note = f"created the store {path}; " if not existed else ""
@@ -353,7 +365,7 @@ def _smtp_settings() -> config.SMTPSettings | None:
         raise fail(str(exc)) from None
 
 
-def _keep_index(s: SQLiteStore) -> None:
+def _keep_index(s: Store) -> None:
     """After `import`: index the papers just stored if the store has an index (`update`
     builds one when there is none; an import, often a one-off bulk load of years, only
     extends one and says how to build it)."""
@@ -365,7 +377,7 @@ def _keep_index(s: SQLiteStore) -> None:
     _run_index(s, full=False)
 
 
-def _run_index(s: SQLiteStore, *, full: bool) -> None:
+def _run_index(s: Store, *, full: bool) -> None:
     """`paperboy index` with a progress bar on stderr and its one-line summary."""
     import time
 
@@ -463,27 +475,27 @@ def harvest_(
     db: DbOpt = None,
 ) -> None:
     """Fetch papers from arXiv into the store (complete windows are never fetched twice)."""
-    from paperboy import harvest, listings
+    from paperboy import listings
     from paperboy.sources import PoliteClient, SourceError
 
     start, end = parse_range(from_, to)
     path = db_path(db)
     try:
-        with harvest.harvest_lock(path), open_store(path) as s, PoliteClient() as client:
+        with open_store(path) as s, s.writer(), PoliteClient() as client:
             results = _harvest(s, client, category, source, start, end, fill_gaps)
             listings.refresh_announcements(s)  # what changed is pending, and any earlier miss
             for result in results:
                 typer.echo(result.summary(client))
         if any(r.problems for r in results):
             raise typer.Exit(code=1)  # stored what could be read; the rest is named above
-    except harvest.LockedError as exc:
+    except LockedError as exc:
         raise fail(str(exc)) from None
     except SourceError as exc:
         raise _source_failure(exc) from None
 
 
 def _harvest(
-    s: SQLiteStore,
+    s: Store,
     client: PoliteClient,
     category: str,
     source: Source,
@@ -517,7 +529,7 @@ def _harvest(
         return [harvest.harvest_api(s, client, category, start, end, progress=advance)]
 
 
-def _gaps(s: SQLiteStore, category: str, start: date | None, end: date | None) -> list[harvest.Gap]:
+def _gaps(s: Store, category: str, start: date | None, end: date | None) -> list[harvest.Gap]:
     from paperboy import harvest
     from paperboy.announce import announcement_days
 
@@ -598,7 +610,7 @@ def listing_(
                 out("      " + typer.style(authors, dim=True))
 
 
-def _listing_day(s: SQLiteStore, category: str, value: str) -> date:
+def _listing_day(s: Store, category: str, value: str) -> date:
     today = date.today()
     if value == "today":
         return today
@@ -889,7 +901,7 @@ def rank_(
             typer.echo(terminal.ranked_text(chosen.name, ranked))
 
 
-def _ranked_day(s: SQLiteStore, profile: Profile, category: str, day: str, limit: int) -> RankedDay:
+def _ranked_day(s: Store, profile: Profile, category: str, day: str, limit: int) -> RankedDay:
     """The listing of `day` (as --date gives it) ranked for `profile`, or an error saying
     why there is none."""
     from paperboy.ranking import rank_day
@@ -964,13 +976,13 @@ def profile_add(
         typer.echo(line)
 
 
-def _profile(s: SQLiteStore, name: str) -> Profile:
+def _profile(s: Store, name: str) -> Profile:
     """The profile called `name`, or a one-line error naming the profiles there are."""
     profile = s.profiles.get(name)
     if profile is None:
         known = [p.name for p in s.profiles.summaries()]
         there = f"; there are: {', '.join(known)}" if known else "; there are none yet"
-        raise fail(f"no profile named {name!r} in {s.path}{there}")
+        raise fail(f"no profile named {name!r} in {s.name}{there}")
     return profile
 
 
@@ -1046,11 +1058,11 @@ def _new_password(from_stdin: bool) -> str:
         raise fail(str(exc)) from None
 
 
-def _member(s: SQLiteStore, name: str) -> User:
+def _member(s: Store, name: str) -> User:
     """The member called `name`, or a one-line error."""
     user = s.users.named(name)
     if user is None:
-        raise fail(f"no member named {name!r} in {s.path} (`paperboy user list`)")
+        raise fail(f"no member named {name!r} in {s.name} (`paperboy user list`)")
     return user
 
 

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from paperboy.formats import collector, listing
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore
+from paperboy.store import Location, Store, location, open_store
 
 # An archive of more papers than this is written by two processes, each a run of days holding
 # about half the papers: rendering and the kernel's share of writing are most of an export,
@@ -38,7 +38,7 @@ class ExportResult:
 
 
 def write_collector_archive(
-    store: SQLiteStore,
+    store: Store,
     out: Path,
     category: str,
     start: date | None = None,
@@ -46,7 +46,7 @@ def write_collector_archive(
 ) -> ExportResult:
     """Write <out>/<category>/YYYY/MM/YYYYMMDD.md per submission day, then <out>/calendar.md."""
     counts = store.day_counts(category, start, end)
-    if sum(counts.values()) > PARALLEL_PAPERS and store.path.is_file():
+    if sum(counts.values()) > PARALLEL_PAPERS and store.name != ":memory:":
         result = _write_in_two(store, out, category, (start, _middle_day(counts), end))
     else:
         result = _write_day_files(store.papers(category, start, end), out, category)
@@ -55,12 +55,12 @@ def write_collector_archive(
 
 
 def _write_in_two(
-    store: SQLiteStore, out: Path, category: str, days: tuple[date | None, date, date | None]
+    store: Store, out: Path, category: str, days: tuple[date | None, date, date | None]
 ) -> ExportResult:
     """Days (start, split, end): those up to `split` written by a worker process, those
     after it here meanwhile. (Each day file comes from one read, consistent in itself.)"""
     start, split, end = days
-    worker = _start_worker(store.path, out, category, start, split)
+    worker = _start_worker(store.location, out, category, start, split)
     rest = _write_day_files(store.papers(category, split + timedelta(days=1), end), out, category)
     output, errors = worker.communicate()
     if worker.returncode != 0:
@@ -70,7 +70,7 @@ def _write_in_two(
 
 
 def _start_worker(
-    db: Path, out: Path, category: str, start: date | None, end: date | None
+    db: Location, out: Path, category: str, start: date | None, end: date | None
 ) -> subprocess.Popen[str]:
     """A fresh Python running `_worker` on this paperboy (a plain process, not
     multiprocessing, whose spawn would run the caller's main script again)."""
@@ -89,7 +89,7 @@ def _worker() -> None:
     """The day files of a run of days (argv: store, out, category, start, end), from a
     connection of this process's own; prints [files, papers, written]."""
     db, out, category, start, end = sys.argv[1:6]
-    with SQLiteStore(db) as store:
+    with open_store(location(db)) as store:
         papers = store.papers(category, _day(start), _day(end))
         result = _write_day_files(papers, Path(out), category)
     print(json.dumps([result.files, result.papers, result.written]))
@@ -108,7 +108,7 @@ def _middle_day(counts: dict[date, int]) -> date:
 
 
 def write_collector_days(
-    store: SQLiteStore, out: Path, category: str, days: Iterable[date]
+    store: Store, out: Path, category: str, days: Iterable[date]
 ) -> ExportResult:
     """Rewrite the day files of these submission days (and the calendar) after a harvest."""
     stream = chain.from_iterable(
@@ -200,7 +200,7 @@ def _umask() -> int:
 _UMASK = _umask()  # read once: setting it to read it is not thread-safe
 
 
-def paper_json(store: SQLiteStore, paper: Paper) -> dict[str, Any]:
+def paper_json(store: Store, paper: Paper) -> dict[str, Any]:
     """Every stored field of a paper, versions included, as JSON-ready values."""
     record = asdict(paper)
     record["published"] = str(paper.published)
@@ -220,7 +220,7 @@ def paper_json(store: SQLiteStore, paper: Paper) -> dict[str, Any]:
 
 
 def write_json_lines(
-    store: SQLiteStore,
+    store: Store,
     stream: IO[str],
     category: str | None = None,
     start: date | None = None,
@@ -238,7 +238,7 @@ def days(start: date, end: date) -> Iterator[date]:
         yield date.fromordinal(ordinal)
 
 
-def listing_for_day(store: SQLiteStore, category: str, day: date) -> list[listing.Entry]:
+def listing_for_day(store: Store, category: str, day: date) -> list[listing.Entry]:
     """A day's new submissions and cross-lists as format B writes them (shown or rebuilt)."""
     from paperboy.listings import day_listing, format_b_entries
 

@@ -22,7 +22,7 @@ from paperboy import announce, config
 from paperboy.latex import to_unicode
 from paperboy.record import Paper
 from paperboy.search import search
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.textfix import xml_safe
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ LOOK_BACK = 21  # calendar days searched for them (holidays, a store harvested l
 NO_INDEX = "No vector index yet: run `paperboy index` to rank the days for this profile"
 
 
-def latest_papers(store: SQLiteStore, category: str, days: int = CATEGORY_DAYS) -> list[Paper]:
+def latest_papers(store: Store, category: str, days: int = CATEGORY_DAYS) -> list[Paper]:
     """The papers of the last `days` submission days the store holds, newest first."""
     span = store.day_span(category)
     if span is None:
@@ -49,7 +49,7 @@ def latest_papers(store: SQLiteStore, category: str, days: int = CATEGORY_DAYS) 
 
 
 def category_feed(
-    store: SQLiteStore,
+    store: Store,
     category: str,
     kind: Kind,
     self_url: str,
@@ -64,7 +64,7 @@ def category_feed(
 
 
 def search_feed(
-    store: SQLiteStore,
+    store: Store,
     query: str,
     kind: Kind,
     self_url: str,
@@ -81,7 +81,7 @@ def search_feed(
 
 
 def listing_feed(
-    store: SQLiteStore,
+    store: Store,
     category: str,
     kind: Kind,
     self_url: str,
@@ -107,7 +107,7 @@ def listing_feed(
 
 
 def profile_feed(
-    store: SQLiteStore,
+    store: Store,
     profile: Profile,
     index: VectorIndex | None,
     kind: Kind,
@@ -135,7 +135,7 @@ def profile_feed(
     return _body(fg, kind)
 
 
-def _listing_days(store: SQLiteStore, category: str, today: date) -> Iterator[date]:
+def _listing_days(store: Store, category: str, today: date) -> Iterator[date]:
     """The latest complete listing and the announcement days before it, newest first."""
     from paperboy import listings
 
@@ -151,7 +151,7 @@ def _listing_days(store: SQLiteStore, category: str, today: date) -> Iterator[da
 
 
 def _ranked(
-    store: SQLiteStore, profile: Profile, day: date, index: VectorIndex, category: str
+    store: Store, profile: Profile, day: date, index: VectorIndex, category: str
 ) -> RankedDay:
     from paperboy.ranking import rank_day  # numpy and scipy: loaded on first use
 

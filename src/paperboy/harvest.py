@@ -8,20 +8,15 @@ last few days) are fetched every time and never marked complete.
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import IO
 
 from paperboy.announce import id_sort_key
 from paperboy.record import Paper
 from paperboy.sources import PoliteClient, arxiv_api, oai_pmh, rss
 from paperboy.sources.problems import RecordProblem
-from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
+from paperboy.store import ListingEntry, Store, UpsertResult
 from paperboy.windows import completed, uncovered
 from paperboy.wording import plural
 
@@ -31,10 +26,6 @@ SETTLE = timedelta(days=6)
 # OAI-PMH sets are group:archive:category; the physics archives sit in group 'physics'.
 _PHYSICS = {"astro-ph", "cond-mat", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th",
             "math-ph", "nlin", "nucl-ex", "nucl-th", "physics", "quant-ph"}  # fmt: skip
-
-
-class LockedError(RuntimeError):
-    """Another paperboy run holds the harvest lock."""
 
 
 @dataclass(slots=True)
@@ -107,7 +98,7 @@ def month_windows(start: datetime, end: datetime) -> list[tuple[datetime, dateti
 
 
 def harvest_api(
-    store: SQLiteStore,
+    store: Store,
     client: PoliteClient,
     category: str,
     start: date,
@@ -144,9 +135,7 @@ def harvest_api(
     return result
 
 
-def _store_papers(
-    store: SQLiteStore, papers: list[Paper], source: str, result: HarvestResult
-) -> None:
+def _store_papers(store: Store, papers: list[Paper], source: str, result: HarvestResult) -> None:
     upserted = store.upsert(papers, source)
     result.papers.add(upserted)
     changed = set(upserted.new) | set(upserted.updated)
@@ -164,7 +153,7 @@ def set_spec(category: str) -> str:
 
 
 def harvest_oai(
-    store: SQLiteStore,
+    store: Store,
     client: PoliteClient,
     category: str,
     start: date,
@@ -210,7 +199,7 @@ def harvest_oai(
 
 
 def _oai_pages(
-    store: SQLiteStore,
+    store: Store,
     client: PoliteClient,
     category: str,
     start: date,
@@ -241,7 +230,7 @@ def _oai_pages(
 # ---------------------------------------------------------------- RSS
 
 
-def harvest_rss(store: SQLiteStore, client: PoliteClient, category: str) -> HarvestResult:
+def harvest_rss(store: Store, client: PoliteClient, category: str) -> HarvestResult:
     """Today's announcement: which papers were announced, as what, on which listing day.
 
     Feed items carry no submission times, so they are not full records: they become the
@@ -306,31 +295,3 @@ def find_gaps(counts: dict[date, int], days: list[date], ratio: float = 0.3) -> 
         elif expected and n < ratio * expected:
             gaps.append(Gap(day, n, expected, f"far below its neighbours (~{expected:.0f})"))
     return gaps
-
-
-# ---------------------------------------------------------------- lock
-
-
-@contextmanager
-def harvest_lock(db_path: Path) -> Iterator[None]:
-    """One harvest at a time per store. The OS drops the lock when the holder dies (kill -9)."""
-    # The real file's name: a store reached through a symlink shares its lock.
-    lock_path = Path(f"{Path(db_path).resolve()}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle: IO[str] = lock_path.open("a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise LockedError(
-                f"another paperboy run (pid {holder}) holds the lock on {db_path}"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
-    finally:
-        handle.close()

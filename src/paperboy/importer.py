@@ -24,7 +24,7 @@ from paperboy.formats import collector, listing
 from paperboy.formats.collector import FormatError
 from paperboy.listings import refresh_announcements
 from paperboy.record import Paper, RecordError, Version, split_id
-from paperboy.store import ListingEntry, SQLiteStore, UpsertResult
+from paperboy.store import ListingEntry, Store, UpsertResult
 from paperboy.textfix import repair, xml_safe
 from paperboy.wording import plural
 
@@ -212,7 +212,7 @@ class Digest:
 
 
 def import_paths(
-    store: SQLiteStore,
+    store: Store,
     paths: Iterable[str | Path],
     on_file: Callable[[Path], None] | None = None,
     *,
@@ -304,7 +304,7 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def load(store: SQLiteStore, digest: Digest, report: ImportReport) -> None:
+def load(store: Store, digest: Digest, report: ImportReport) -> None:
     """Store one read file whole (a transaction of its own), and account for it."""
     if digest.error is not None:
         report.rejected.append((str(digest.path), digest.error))
@@ -497,9 +497,7 @@ def _stamp(obj: dict[str, Any], name: str) -> datetime:
     return stamp
 
 
-def _load_listing(
-    store: SQLiteStore, day: listing.ListingFile, path: str, report: ImportReport
-) -> None:
+def _load_listing(store: Store, day: listing.ListingFile, path: str, report: ImportReport) -> None:
     entries = [ListingEntry(e.arxiv_id, e.section, e.title, e.abstract) for e in day.entries]
     with store.transaction():
         store.put_listing(day.category, day.day, entries, source=f"listing:{path}")

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from paperboy import announce, holidays
 from paperboy.formats import listing as format_b
 from paperboy.record import Paper
-from paperboy.store import ListingEntry, SQLiteStore
+from paperboy.store import ListingEntry, Store
 from paperboy.windows import completed, uncovered
 
 
@@ -30,7 +30,7 @@ class Line:
     observed: bool  # True when a source showed this listing, False when rebuilt
 
 
-def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = None) -> int:
+def refresh_announcements(store: Store, months: Iterable[str] | None = None) -> int:
     """Date every version of the papers in these id months (the pending ones when None);
     returns papers.
 
@@ -58,7 +58,7 @@ def refresh_announcements(store: SQLiteStore, months: Iterable[str] | None = Non
     return dated
 
 
-def day_listing(store: SQLiteStore, category: str, day: date) -> list[Line]:
+def day_listing(store: Store, category: str, day: date) -> list[Line]:
     """The listing of `category` for `day`: as a source showed it, else rebuilt; a shown
     listing without replacements gets those of the dated versions.
 
@@ -78,7 +78,7 @@ def day_listing(store: SQLiteStore, category: str, day: date) -> list[Line]:
     return lines + [r for r in rebuilt if r.section == "replace" and r.arxiv_id not in listed]
 
 
-def _rebuilt(store: SQLiteStore, category: str, day: date) -> list[Line]:
+def _rebuilt(store: Store, category: str, day: date) -> list[Line]:
     entries = announce.listing(store.announced_on(category, day), day, category)
     return [
         Line(e.paper.arxiv_id, e.section, e.paper.title, e.paper.abstract, e.paper, False)
@@ -114,7 +114,7 @@ class DayListing:
         return {name: len(self.section(name)) for name in SECTIONS}
 
 
-def listing_of(store: SQLiteStore, category: str, day: date) -> DayListing:
+def listing_of(store: Store, category: str, day: date) -> DayListing:
     """The listing of `day` with its doubts: see `provisional_reason` and `closed_reason`."""
     lines = day_listing(store, category, day)
     closed = None if lines else closed_reason(day)
@@ -147,9 +147,7 @@ def _cutoff_before(day: date) -> datetime:
     return datetime.combine(cutoff, announce.CUTOFF, announce.EASTERN)
 
 
-def provisional_reason(
-    store: SQLiteStore, category: str, day: date, lines: Sequence[Line]
-) -> str | None:
+def provisional_reason(store: Store, category: str, day: date, lines: Sequence[Line]) -> str | None:
     """Why a rebuilt listing may be wrong or incomplete, or None when a source showed it or
     the store holds every submission it announces.
 
@@ -171,7 +169,7 @@ def provisional_reason(
     return None
 
 
-def missing_reason(store: SQLiteStore, category: str, day: date) -> str | None:
+def missing_reason(store: Store, category: str, day: date) -> str | None:
     """Why the store may lack submissions a listing of `day` announces, or None.
 
     It holds them when a completed harvest covers the listing's window, or when it holds
@@ -214,12 +212,12 @@ def _weekdays(first: date, last: date) -> Iterable[date]:
         day += timedelta(days=1)
 
 
-def _harvested(store: SQLiteStore, category: str, start: datetime, end: datetime) -> bool:
+def _harvested(store: Store, category: str, start: datetime, end: datetime) -> bool:
     """Whether completed query-API windows of the category cover start..end."""
     return not uncovered(start, end, completed(store, "api", category))
 
 
-def latest_complete(store: SQLiteStore, category: str, today: date) -> date | None:
+def latest_complete(store: Store, category: str, today: date) -> date | None:
     """The latest listing up to `today` that a source showed or whose submissions the store
     fully holds (a year missing from the holiday table still counts: its doubt is shown)."""
     refresh_announcements(store)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.vectors import neighbours, terms
 from paperboy.vectors.model import paper_text
 from paperboy.vectors.neighbours import VectorIndex
@@ -28,7 +28,7 @@ class SimilarHit:
     score: float  # tf-idf cosine of the two papers' words, higher is closer
 
 
-def similar(store: SQLiteStore, index: VectorIndex, paper: Paper, limit: int) -> list[SimilarHit]:
+def similar(store: Store, index: VectorIndex, paper: Paper, limit: int) -> list[SimilarHit]:
     """The `limit` papers closest to `paper`, best first. A paper stored since the last
     `paperboy index` (or not stored at all) is projected on the fly."""
     text = paper_text(paper.title, paper.abstract)
@@ -45,7 +45,7 @@ def similar(store: SQLiteStore, index: VectorIndex, paper: Paper, limit: int) ->
 
 
 def _by_words(
-    store: SQLiteStore, index: VectorIndex, text: str, rowids: list[int]
+    store: Store, index: VectorIndex, text: str, rowids: list[int]
 ) -> list[tuple[int, float]]:
     """`rowids` (the vector's neighbours, best first) ordered by tf-idf cosine with `text`;
     ties, and papers without term counts, keep the vectors' order."""

@@ -28,7 +28,7 @@ from jinja2 import Environment
 from paperboy import __version__, config, feeds, listings
 from paperboy.export import write_if_changed
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.web import rendering, views
 from paperboy.web.urls import Urls, page_path
 
@@ -109,7 +109,7 @@ class Item:
 
 
 def write_site(
-    store: SQLiteStore,
+    store: Store,
     out: Path,
     categories: Sequence[str] | None = None,
     *,
@@ -176,7 +176,7 @@ def _copy_static(w: _Writer) -> None:
 
 
 def _write_category(
-    store: SQLiteStore,
+    store: Store,
     w: _Writer,
     category: str,
     papers: Sequence[Paper],
@@ -233,16 +233,14 @@ def _write_category(
         )
 
 
-def _listing_days(
-    store: SQLiteStore, category: str, start: date | None, end: date | None
-) -> set[date]:
+def _listing_days(store: Store, category: str, start: date | None, end: date | None) -> set[date]:
     """Days with new submissions or cross-lists announced (shown by a source or rebuilt)."""
     listings.refresh_announcements(store)
     days = set(store.announcement_counts(category)) | set(store.listing_days(category))
     return {d for d in days if (start is None or d >= start) and (end is None or d <= end)}
 
 
-def _listing_items(store: SQLiteStore, category: str, day: date, written: set[date]) -> list[Item]:
+def _listing_items(store: Store, category: str, day: date, written: set[date]) -> list[Item]:
     lines = [
         line for line in listings.day_listing(store, category, day) if line.section in _SECTIONS
     ]
@@ -287,7 +285,7 @@ def _write_calendars(
 
 
 def _write_feeds(
-    store: SQLiteStore, w: _Writer, category: str, base_url: str, written: set[date]
+    store: Store, w: _Writer, category: str, base_url: str, written: set[date]
 ) -> None:
     root = _root(base_url)
     for kind in ("atom", "rss"):
@@ -303,7 +301,7 @@ def _write_feeds(
 
 
 def _write_profile_feeds(
-    store: SQLiteStore,
+    store: Store,
     w: _Writer,
     base_url: str,
     written: dict[str, set[date]],

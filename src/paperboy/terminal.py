@@ -14,7 +14,7 @@ import typer
 from paperboy.latex import to_unicode
 from paperboy.record import Paper, Version
 from paperboy.search import Hit, SearchResult, mark_spans, split_marks
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.wording import plural
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from paperboy.similar import SimilarHit
 
 
-def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
+def result_json(store: Store, result: SearchResult) -> dict[str, object]:
     """The result as JSON-ready values; papers as `paperboy export --format json` writes them."""
     from paperboy.export import paper_json
 
@@ -54,7 +54,7 @@ def result_json(store: SQLiteStore, result: SearchResult) -> dict[str, object]:
 
 
 def similar_json(
-    store: SQLiteStore, paper: Paper, hits: Sequence[SimilarHit], limit: int
+    store: Store, paper: Paper, hits: Sequence[SimilarHit], limit: int
 ) -> dict[str, object]:
     """`paperboy similar --json`: the shape of `search --json`, the query being the paper,
     each hit's score its cosine similarity (higher is closer)."""
@@ -83,9 +83,7 @@ def similar_json(
     }
 
 
-def ranked_json(
-    store: SQLiteStore, profile: str, ranked: RankedDay, limit: int
-) -> dict[str, object]:
+def ranked_json(store: Store, profile: str, ranked: RankedDay, limit: int) -> dict[str, object]:
     """`paperboy rank --json`: the shape of `search --json`, the query being the profile and
     its day; each hit adds its reasons and listing section (score: higher is better)."""
     from paperboy.export import paper_json

@@ -12,7 +12,7 @@ from pathlib import Path
 from paperboy import export, harvest, listings
 from paperboy.config import SMTPSettings
 from paperboy.sources import PoliteClient
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.vectors import build
 from paperboy.windows import completed
 from paperboy.wording import plural
@@ -29,7 +29,7 @@ class UpdateReport:
     undelivered: list[str] = field(default_factory=list)  # digests that failed to go out
 
 
-def since(store: SQLiteStore, source: str, category: str, today: date) -> date:
+def since(store: Store, source: str, category: str, today: date) -> date:
     """The day after the last complete window, or a week back on a fresh store."""
     windows = completed(store, source, category)
     if not windows:
@@ -38,7 +38,7 @@ def since(store: SQLiteStore, source: str, category: str, today: date) -> date:
 
 
 def run_update(
-    store: SQLiteStore,
+    store: Store,
     client: PoliteClient,
     categories: list[str],
     archive: Path,
@@ -82,7 +82,7 @@ def run_update(
 
 
 def send_digests(
-    store: SQLiteStore,
+    store: Store,
     smtp: SMTPSettings | None,
     today: date,
     web: str | None,

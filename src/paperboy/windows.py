@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 
 
 def uncovered(
@@ -25,7 +25,7 @@ def uncovered(
     return gaps
 
 
-def completed(store: SQLiteStore, source: str, category: str) -> list[tuple[datetime, datetime]]:
+def completed(store: Store, source: str, category: str) -> list[tuple[datetime, datetime]]:
     return [
         (datetime.fromisoformat(s), datetime.fromisoformat(e))
         for s, e, _ in store.completed_windows(source, category)

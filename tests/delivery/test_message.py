@@ -19,13 +19,13 @@ from paperboy.delivery import message
 from paperboy.latex import to_unicode
 from paperboy.listings import listing_of
 from paperboy.ranking import rank_day
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.vectors import neighbours
 
 LIMIT = 20
 
 
-def day_message(store: SQLiteStore, web: str | None = None) -> EmailMessage:
+def day_message(store: Store, web: str | None = None) -> EmailMessage:
     profile = store.profiles.get("pc")
     index = neighbours.load(store)
     assert profile is not None and index is not None

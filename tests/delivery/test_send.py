@@ -19,14 +19,14 @@ from paperboy import config
 from paperboy.delivery.due import deliver
 from paperboy.delivery.send import SendError
 from paperboy.ranking import rank_day
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.store.deliveries import Key
 from paperboy.vectors import neighbours
 
 LOGIN = ("reader", "s3cret-passw0rd")
 
 
-def send_day(store: SQLiteStore, smtp: config.SMTPSettings) -> str:
+def send_day(store: Store, smtp: config.SMTPSettings) -> str:
     profile = store.profiles.get("pc")
     index = neighbours.load(store)
     assert profile is not None and index is not None
@@ -34,7 +34,7 @@ def send_day(store: SQLiteStore, smtp: config.SMTPSettings) -> str:
     return deliver(store, smtp, profile, ranked, [ADDRESS])
 
 
-def state(store: SQLiteStore) -> str | None:
+def state(store: Store) -> str | None:
     pid = store.profiles.id_of("pc")
     assert pid is not None
     return store.deliveries.state(Key(pid, "cs.CV", DAY, ADDRESS))

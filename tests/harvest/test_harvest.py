@@ -144,7 +144,7 @@ def test_a_second_update_is_refused_while_one_runs(
 ) -> None:
     db = tmp_path / "p.db"
     env = _env(arxiv_server, db, PAPERBOY_ARCHIVE=str(tmp_path / "archive"))
-    with harvest.harvest_lock(db):
+    with open_store(db) as holder, holder.writer():
         done = _paperboy(env, "update")
     assert done.returncode == 1
     assert "holds the lock" in done.stderr and str(os.getpid()) in done.stderr

@@ -20,7 +20,7 @@ from paperboy import harvest
 from paperboy.record import Paper
 from paperboy.sources import PoliteClient, SourceError
 from paperboy.sources.oai_pmh import IncompleteList
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import LockedError, Store, open_store
 
 JUNE = (date(2021, 6, 1), date(2021, 6, 30))
 # OAI-PMH selects by datestamp (the latest version's day): this range holds every June paper.
@@ -37,7 +37,7 @@ def _ids_in_files(data_2021: Path) -> set[str]:
     return ids
 
 
-def _stored(store: SQLiteStore) -> set[str]:
+def _stored(store: Store) -> set[str]:
     return {p.arxiv_id for p in store.papers()}
 
 
@@ -268,14 +268,15 @@ def test_the_lock_holds_through_a_symlink(tmp_path: Path) -> None:
     linked.symlink_to(real)
     linked_dir = tmp_path / "dir-link"
     linked_dir.symlink_to(real.parent)
-    with harvest.harvest_lock(real):
+    with open_store(real) as first, first.writer():
         for other in (linked, linked_dir / "p.db"):
             with (
-                pytest.raises(harvest.LockedError, match="holds the lock"),
-                harvest.harvest_lock(other),
+                open_store(other) as second,
+                pytest.raises(LockedError, match="holds the lock"),
+                second.writer(),
             ):
                 pass
-    with harvest.harvest_lock(linked):  # released: free again
+    with open_store(linked) as again, again.writer():  # released: free again
         pass
 
 

@@ -12,21 +12,21 @@ from stores import DAY, TOPIC, point_cloud_profile, topical
 
 from paperboy.listings import listing_of
 from paperboy.ranking import RankedDay, rank_day
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.store.profiles import Keyword, Profile
 from paperboy.vectors import neighbours
 from paperboy.vectors.neighbours import VectorIndex
 
 
 @pytest.fixture(scope="module")
-def opened(ranked_store: Path) -> Iterator[tuple[SQLiteStore, VectorIndex]]:
+def opened(ranked_store: Path) -> Iterator[tuple[Store, VectorIndex]]:
     with open_store(ranked_store) as store:
         index = neighbours.load(store)
         assert index is not None
         yield store, index
 
 
-def make_profile(store: SQLiteStore, name: str, ids: list[str]) -> Profile:
+def make_profile(store: Store, name: str, ids: list[str]) -> Profile:
     pid, _ = store.profiles.ensure(name)
     store.profiles.add_papers(pid, [(i, "test") for i in ids])
     found = store.profiles.get(name)
@@ -38,7 +38,7 @@ def ranks(day: RankedDay) -> dict[str, int]:
     return {h.paper.arxiv_id: n for n, h in enumerate(day.hits, start=1)}
 
 
-def rank(opened: tuple[SQLiteStore, VectorIndex], name: str) -> RankedDay:
+def rank(opened: tuple[Store, VectorIndex], name: str) -> RankedDay:
     store, index = opened
     profile = store.profiles.get(name)
     assert profile is not None
@@ -46,7 +46,7 @@ def rank(opened: tuple[SQLiteStore, VectorIndex], name: str) -> RankedDay:
 
 
 def test_a_topic_profile_ranks_the_days_topic_papers_first(
-    opened: tuple[SQLiteStore, VectorIndex],
+    opened: tuple[Store, VectorIndex],
 ) -> None:
     store, _ = opened
     point_cloud_profile(store, "pc")
@@ -63,7 +63,7 @@ def test_a_topic_profile_ranks_the_days_topic_papers_first(
     assert scores == sorted(scores, reverse=True)
 
 
-def test_reasons_name_real_library_papers(opened: tuple[SQLiteStore, VectorIndex]) -> None:
+def test_reasons_name_real_library_papers(opened: tuple[Store, VectorIndex]) -> None:
     store, _ = opened
     profile = store.profiles.get("pc") or point_cloud_profile(store, "pc")
     library = {" ".join(p.title.split()) for p in store.papers(ids=profile.library_ids)}
@@ -81,7 +81,7 @@ def test_reasons_name_real_library_papers(opened: tuple[SQLiteStore, VectorIndex
 
 
 def test_hiding_pushes_similar_papers_down_and_saving_pulls_them_up(
-    opened: tuple[SQLiteStore, VectorIndex],
+    opened: tuple[Store, VectorIndex],
 ) -> None:
     store, index = opened
     point_cloud_profile(store, "marks")
@@ -112,7 +112,7 @@ def test_hiding_pushes_similar_papers_down_and_saving_pulls_them_up(
 
 
 def test_a_followed_authors_paper_says_so_and_rises(
-    opened: tuple[SQLiteStore, VectorIndex],
+    opened: tuple[Store, VectorIndex],
 ) -> None:
     store, _ = opened
     point_cloud_profile(store, "follow")
@@ -129,7 +129,7 @@ def test_a_followed_authors_paper_says_so_and_rises(
 
 
 def test_a_negative_keyword_pushes_its_papers_down(
-    opened: tuple[SQLiteStore, VectorIndex],
+    opened: tuple[Store, VectorIndex],
 ) -> None:
     store, _ = opened
     point_cloud_profile(store, "nokw")
@@ -146,7 +146,7 @@ def test_a_negative_keyword_pushes_its_papers_down(
 
 
 def test_an_author_on_several_library_papers_lifts_their_new_paper(
-    opened: tuple[SQLiteStore, VectorIndex],
+    opened: tuple[Store, VectorIndex],
 ) -> None:
     """Nobody followed: the library's own recurring authors count, and the reason says so."""
     store, _ = opened

@@ -15,7 +15,7 @@ from old_schema import downgrade
 
 from paperboy.importer import import_paths
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.store.fts import Filters, count, search
 from paperboy.store.sqlite import is_category
 
@@ -43,7 +43,7 @@ def passes(p: Paper, group: tuple[str, ...]) -> bool:
     )
 
 
-def found(store: SQLiteStore, match: str, *groups: tuple[str, ...]) -> set[str]:
+def found(store: Store, match: str, *groups: tuple[str, ...]) -> set[str]:
     """The ids `search` finds for `match` within all the category groups (none: the text's
     matches alone)."""
     ranked, _ = search(store, match, Filters(category_groups=groups), EVERY, candidates=EVERY)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from paperboy.similar import similar
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.vectors import build, cache, neighbours
 from paperboy.vectors.model import TextModel
 
@@ -56,7 +56,7 @@ def test_the_cache_holds_the_stores_words_and_similar_papers_do_not_change(
         assert np.array_equal(kept.components, truth_model.components)
 
 
-def _add_papers(store: SQLiteStore, count: int, year: int) -> tuple[list[int], np.ndarray]:
+def _add_papers(store: Store, count: int, year: int) -> tuple[list[int], np.ndarray]:
     """`count` new papers (text of stored ones, ids in `year`, one no store uses) projected
     by `paperboy index`: their rowids and vectors as the store holds them."""
     real = list(store.papers(ids=[p.arxiv_id for p in store.vectors.texts(0, count * 7)][::7]))
@@ -75,7 +75,7 @@ def _add_papers(store: SQLiteStore, count: int, year: int) -> tuple[list[int], n
     return rowids, vectors
 
 
-def _assert_cache_is_the_store(store: SQLiteStore, index: neighbours.VectorIndex) -> None:
+def _assert_cache_is_the_store(store: Store, index: neighbours.VectorIndex) -> None:
     space = store.vectors.active()
     assert space is not None and index.cached is not None
     _, rowids, data = store.vectors.snapshot(space.id, space.dims)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from paperboy.similar import similar
-from paperboy.store import SQLiteStore, open_store
+from paperboy.store import Store, open_store
 from paperboy.vectors import neighbours, terms
 from paperboy.vectors.model import paper_text
 
@@ -23,7 +23,7 @@ CHM = "2103.16831"  # Convolutional Hough Matching Networks; its journal version
 
 
 @pytest.fixture(scope="module")
-def store(indexed_2021: Path) -> Iterator[SQLiteStore]:
+def store(indexed_2021: Path) -> Iterator[Store]:
     with open_store(indexed_2021) as s:
         yield s
 
@@ -43,7 +43,7 @@ def test_a_count_above_the_cap_is_kept_at_the_cap() -> None:
     assert back.max() == terms.MAX_COUNT
 
 
-def test_every_paper_has_its_words_and_the_space_counts_every_paper(store: SQLiteStore) -> None:
+def test_every_paper_has_its_words_and_the_space_counts_every_paper(store: Store) -> None:
     space = store.vectors.active()
     assert space is not None
     parts, papers = store.vectors.term_df(space.id)
@@ -62,7 +62,7 @@ def test_every_paper_has_its_words_and_the_space_counts_every_paper(store: SQLit
         assert df[bucket] <= holding * 1.02 + 2  # collisions in 4M buckets are rare
 
 
-def test_similar_scores_are_the_tfidf_cosines_of_the_papers_words(store: SQLiteStore) -> None:
+def test_similar_scores_are_the_tfidf_cosines_of_the_papers_words(store: Store) -> None:
     index = neighbours.load(store)
     assert index is not None
     papers = list(store.papers())

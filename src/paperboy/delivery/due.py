@@ -14,14 +14,14 @@ from paperboy.delivery.addresses import addresses
 from paperboy.delivery.send import SendError, send
 from paperboy.ranking import rank_day
 from paperboy.ranking.rank import RankedDay
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.deliveries import Key
 from paperboy.store.profiles import Profile
 from paperboy.vectors.neighbours import VectorIndex
 
 
 def deliver(
-    store: SQLiteStore,
+    store: Store,
     smtp: SMTPSettings,
     profile: Profile,
     ranked: RankedDay,
@@ -56,7 +56,7 @@ class Outcome:
 
 
 def deliver_due(
-    store: SQLiteStore,
+    store: Store,
     smtp: SMTPSettings,
     index: VectorIndex,
     today: date,
@@ -74,7 +74,7 @@ def deliver_due(
 
 
 def _deliver_one(
-    store: SQLiteStore,
+    store: Store,
     smtp: SMTPSettings,
     index: VectorIndex,
     profile: Profile,

@@ -30,7 +30,7 @@ from paperboy.profiles.library import (
     read_text,
     with_store_status,
 )
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 
 # Free-text fields that can hold "arXiv:ID" or an arXiv URL, in the order they are tried.
 _TEXT_FIELDS = ("url", "doi", "journal", "journaltitle", "note", "howpublished", "booktitle")
@@ -48,7 +48,7 @@ class BibEntry:
         return " ".join(self.fields.get("title", "").replace("{", "").replace("}", "").split())
 
 
-def read_bib_file(store: SQLiteStore, path: Path) -> LibraryRead:
+def read_bib_file(store: Store, path: Path) -> LibraryRead:
     """The papers of a BibTeX file: by the id it carries, a DOI the store knows, or title."""
     read = LibraryRead(path, "bib")
     entries = parse_bib(path)

@@ -13,7 +13,7 @@ from paperboy import taxonomy
 from paperboy.delivery.addresses import AddressError, addresses
 from paperboy.profiles.bib import read_bib_file
 from paperboy.profiles.library import LibraryRead, read_ids_file
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.profiles import Keyword
 
 # Names go into URLs (/feeds/profile/NAME.atom) and file names as they are.
@@ -71,7 +71,7 @@ class AddReport:
 
 
 def add(
-    store: SQLiteStore,
+    store: Store,
     name: str,
     ids_files: Sequence[Path] = (),
     bib_files: Sequence[Path] = (),

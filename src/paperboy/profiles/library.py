@@ -15,7 +15,7 @@ from pathlib import Path
 
 from paperboy.ids import parse_id, parse_ref
 from paperboy.latex import to_unicode
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 
 
 class LibraryError(ValueError):
@@ -95,7 +95,7 @@ def read_text(path: Path) -> str:
         raise LibraryError(f"{path} line {line}: not UTF-8 text") from None
 
 
-def read_ids_file(store: SQLiteStore, path: Path) -> LibraryRead:
+def read_ids_file(store: Store, path: Path) -> LibraryRead:
     """A text file of arXiv ids or URLs, one a line; `#` starts a comment, blank lines skip."""
     read = LibraryRead(path, "ids")
     for number, raw in enumerate(read_text(path).splitlines(), start=1):
@@ -117,7 +117,7 @@ def _uncommented(line: str) -> str:
     return (line[: m.start()] if m else line).strip()
 
 
-def with_store_status(store: SQLiteStore, read: LibraryRead) -> LibraryRead:
+def with_store_status(store: Store, read: LibraryRead) -> LibraryRead:
     """The read with each found paper marked as held by the store or not."""
     held = store.profiles.stored(sorted({f.arxiv_id for f in read.found}))
     read.found = [Found(f.arxiv_id, f.how, f.where, f.arxiv_id in held) for f in read.found]
@@ -140,7 +140,7 @@ def _folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def match_title(store: SQLiteStore, title: str) -> tuple[str | None, str]:
+def match_title(store: Store, title: str) -> tuple[str | None, str]:
     """The stored paper whose title is exactly `title` (normalised), or None and why not."""
     key = title_key(title)
     if not key:

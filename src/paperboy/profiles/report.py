@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from paperboy.latex import to_unicode
 from paperboy.profiles.build import AddReport
 from paperboy.profiles.library import LibraryRead
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.profiles import Keyword, Profile, ProfileSummary
 from paperboy.wording import plural
 
@@ -71,7 +71,7 @@ def keywords_text(keywords: Sequence[Keyword]) -> str:
     return ", ".join(f"{k.term} ({k.weight:g})" for k in keywords)
 
 
-def _titles(store: SQLiteStore, ids: Sequence[str]) -> dict[str, str]:
+def _titles(store: Store, ids: Sequence[str]) -> dict[str, str]:
     titles: dict[str, str] = {}
     for at in range(0, len(ids), 500):
         for paper in store.papers(ids=ids[at : at + 500]):
@@ -79,7 +79,7 @@ def _titles(store: SQLiteStore, ids: Sequence[str]) -> dict[str, str]:
     return titles
 
 
-def profile_json(store: SQLiteStore, profile: Profile) -> dict[str, object]:
+def profile_json(store: Store, profile: Profile) -> dict[str, object]:
     titles = _titles(store, profile.library_ids)
     return {
         "name": profile.name,
@@ -113,7 +113,7 @@ def profile_json(store: SQLiteStore, profile: Profile) -> dict[str, object]:
     }
 
 
-def profile_text(store: SQLiteStore, profile: Profile) -> list[str]:
+def profile_text(store: Store, profile: Profile) -> list[str]:
     titles = _titles(store, profile.library_ids)
     lines = [f"profile {profile.name} (created {profile.created})"]
     lines.append(f"library: {plural(len(profile.library), 'paper')}")

@@ -26,7 +26,7 @@ from paperboy.ranking.model import (
     library_authors,
 )
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.profiles import Profile
 from paperboy.vectors.model import Matrix, paper_text
 from paperboy.vectors.neighbours import VectorIndex
@@ -72,7 +72,7 @@ class RankingError(Exception):
 
 
 def rank_day(
-    store: SQLiteStore,
+    store: Store,
     profile: Profile,
     day: date,
     index: VectorIndex,
@@ -85,7 +85,7 @@ def rank_day(
 
 
 def rank_listing(
-    store: SQLiteStore, profile: Profile, listing: DayListing, index: VectorIndex, limit: int = 0
+    store: Store, profile: Profile, listing: DayListing, index: VectorIndex, limit: int = 0
 ) -> RankedDay:
     lines = [line for line in listing.lines if line.paper is not None]
     model = profile_model(store, profile, index)
@@ -113,7 +113,7 @@ def rank_listing(
     )
 
 
-def profile_model(store: SQLiteStore, profile: Profile, index: VectorIndex) -> ProfileModel:
+def profile_model(store: Store, profile: Profile, index: VectorIndex) -> ProfileModel:
     """The profile's fitted model, from the cache when profile and space are unchanged."""
     hidden_ids = sorted(profile.hidden - set(profile.library_ids))
     found = store.vectors.rowids([*profile.library_ids, *hidden_ids])
@@ -142,7 +142,7 @@ def profile_model(store: SQLiteStore, profile: Profile, index: VectorIndex) -> P
 _BACKGROUND: list[tuple[VectorIndex, Background]] = []  # for the index last used
 
 
-def _background(store: SQLiteStore, index: VectorIndex) -> Background:
+def _background(store: Store, index: VectorIndex) -> Background:
     """The background sample every profile is fitted against, made once per loaded index."""
     if not (_BACKGROUND and _BACKGROUND[0][0] is index):
         at = background_rows(len(index))
@@ -152,9 +152,7 @@ def _background(store: SQLiteStore, index: VectorIndex) -> Background:
     return _BACKGROUND[0][1]
 
 
-def _weights(
-    store: SQLiteStore, index: VectorIndex, rowids: npt.NDArray[np.int64]
-) -> sparse.csr_matrix:
+def _weights(store: Store, index: VectorIndex, rowids: npt.NDArray[np.int64]) -> sparse.csr_matrix:
     """Unit tf-idf rows of the papers `rowids` (ascending), over the space's vocabulary."""
     ids = store.vectors.arxiv_ids(rowids.tolist())
     papers = {p.arxiv_id: p for p in store.papers(ids=list(ids.values()))}
@@ -171,7 +169,7 @@ def _text(title: str, abstract: str, paper: Paper | None) -> str:
     return f"{paper_text(title, abstract)}\n{comment}"
 
 
-def _authors_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, int]:
+def _authors_of(store: Store, ids: Sequence[str]) -> dict[str, int]:
     """The library's recurring authors (folded names) and how many of its papers they are on."""
     return library_authors([_name(a) for a in p.authors] for p in store.papers(ids=list(ids)))
 
@@ -180,7 +178,7 @@ _DAY: list[tuple[VectorIndex, tuple[str, ...], Matrix, sparse.csr_matrix]] = []
 
 
 def _day_features(
-    store: SQLiteStore, index: VectorIndex, lines: Sequence[Line]
+    store: Store, index: VectorIndex, lines: Sequence[Line]
 ) -> tuple[Matrix, sparse.csr_matrix]:
     """The listing's vectors and tf-idf rows, kept for the last listing ranked: every
     profile's ranking of a day shares them (100 profiles' day pays for them once)."""
@@ -201,7 +199,7 @@ def _indexed(index: VectorIndex, rowids: Sequence[int]) -> tuple[npt.NDArray[np.
     return rows[ok], vectors
 
 
-def _vectors(store: SQLiteStore, index: VectorIndex, lines: Sequence[Line]) -> Matrix:
+def _vectors(store: Store, index: VectorIndex, lines: Sequence[Line]) -> Matrix:
     """The papers' vectors; papers stored since the last `paperboy index` are projected."""
     dims = index.matrix.shape[1]
     out = np.zeros((len(lines), dims), dtype=np.float32)
@@ -220,7 +218,7 @@ def _vectors(store: SQLiteStore, index: VectorIndex, lines: Sequence[Line]) -> M
     return out
 
 
-def _library_titles(store: SQLiteStore, model: ProfileModel) -> dict[int, str]:
+def _library_titles(store: Store, model: ProfileModel) -> dict[int, str]:
     ids = store.vectors.arxiv_ids([int(r) for r in model.library_rows])
     papers = {p.arxiv_id: p for p in store.papers(ids=list(ids.values()))}
     return {r: _clean(papers[i].title) for r, i in ids.items() if i in papers}

@@ -33,7 +33,7 @@ from paperboy.search.results import (
     Mode,
     SearchResult,
 )
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.fts import Filters, Order
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ NEWEST = "Newest first lists keyword matches: searched by keyword."
 
 
 def search(
-    store: SQLiteStore,
+    store: Store,
     text: str,
     *,
     category: str | None = None,
@@ -131,7 +131,7 @@ def needs_index(text: str, mode: Mode | None) -> bool:
     return choose_mode(parse(text), mode, True)[0] != "keyword"
 
 
-def lookup(store: SQLiteStore, text: str) -> SearchResult | None:
+def lookup(store: Store, text: str) -> SearchResult | None:
     """When `text` is a reference to one paper (an id or arXiv URL in any form people paste,
     see `ids.parse_ref`), that paper as the one hit, or no hit and a message when the store
     lacks it; None when `text` is a query to search for."""

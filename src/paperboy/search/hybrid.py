@@ -22,7 +22,7 @@ from paperboy.search.keyword import hits_of
 from paperboy.search.query import STOPWORDS, ParsedQuery
 from paperboy.search.results import COUNT_CAP, SearchResult
 from paperboy.search.semantic import first_depth, neighbours, vector_of
-from paperboy.store import SQLiteStore, fts
+from paperboy.store import Store, fts
 from paperboy.vectors.neighbours import VectorIndex, term_stats
 from paperboy.vectors.terms import TermStats
 
@@ -44,7 +44,7 @@ _WORD = re.compile(r"\w+")
 
 
 def run(
-    store: SQLiteStore, index: VectorIndex, query: ParsedQuery, limit: int, offset: int
+    store: Store, index: VectorIndex, query: ParsedQuery, limit: int, offset: int
 ) -> SearchResult:
     depth = max(DEPTH, offset + limit + 1)
     vector = vector_of(index, query)
@@ -136,7 +136,7 @@ def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def exact_titles(store: SQLiteStore, query: ParsedQuery, scan: int = EXACT_SCAN) -> dict[int, str]:
+def exact_titles(store: Store, query: ParsedQuery, scan: int = EXACT_SCAN) -> dict[int, str]:
     """The papers (rowid -> id) whose title is the query's text, its words in any case,
     found by the title as a phrase among the newest `scan` titles holding it (by bm25 when
     more do): wherever fusion ranks them (a long title of common words can put other papers

@@ -8,13 +8,11 @@ from paperboy.record import Paper
 from paperboy.search.marks import lead
 from paperboy.search.query import ParsedQuery
 from paperboy.search.results import COUNT_CAP, Hit, SearchResult
-from paperboy.store import SQLiteStore, fts
+from paperboy.store import Store, fts
 from paperboy.store.fts import Order
 
 
-def run(
-    store: SQLiteStore, query: ParsedQuery, limit: int, offset: int, order: Order
-) -> SearchResult:
+def run(store: Store, query: ParsedQuery, limit: int, offset: int, order: Order) -> SearchResult:
     ranked, total = fts.search(store, query.match, query.filters, limit, offset, order)
     if total is None:
         total = fts.count(store, query.match, query.filters, COUNT_CAP)
@@ -25,7 +23,7 @@ def run(
 
 
 def hits_of(
-    store: SQLiteStore, query: ParsedQuery, ranked: Sequence[tuple[int, str, float]]
+    store: Store, query: ParsedQuery, ranked: Sequence[tuple[int, str, float]]
 ) -> list[Hit]:
     """Hits for (rowid, arxiv_id, score), best first: matched words marked where the
     paper matches the query's words, else its title and the opening of its abstract."""

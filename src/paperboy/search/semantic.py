@@ -15,7 +15,7 @@ import numpy as np
 from paperboy.search.keyword import hits_of
 from paperboy.search.query import ParsedQuery
 from paperboy.search.results import SearchResult
-from paperboy.store import SQLiteStore, fts
+from paperboy.store import Store, fts
 from paperboy.vectors.model import Matrix
 from paperboy.vectors.neighbours import VectorIndex
 
@@ -42,7 +42,7 @@ def unfiltered(query: ParsedQuery) -> bool:
 
 
 def neighbours(
-    store: SQLiteStore,
+    store: Store,
     index: VectorIndex,
     query: ParsedQuery,
     vector: Matrix,
@@ -72,7 +72,7 @@ def neighbours(
 
 
 def run(
-    store: SQLiteStore, index: VectorIndex, query: ParsedQuery, limit: int, offset: int
+    store: Store, index: VectorIndex, query: ParsedQuery, limit: int, offset: int
 ) -> SearchResult:
     vector = vector_of(index, query)
     if vector is None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from paperboy.store.sqlite import SQLiteStore
+    from paperboy.store.base import Store
 
 Role = Literal["admin", "member"]
 ROLES: tuple[Role, ...] = ("admin", "member")
@@ -50,7 +50,7 @@ def _now() -> str:
 class UserTables:
     """Reads and writes of the users table."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from paperboy.store.sqlite import SQLiteStore
+    from paperboy.store.base import Store
 
 State = Literal["sending", "sent", "failed"]
 
@@ -56,7 +56,7 @@ class DeliveryTables:
     """Reads and writes of the deliveries table; each write commits on its own, since a
     delivery's states must survive whatever happens after them."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
@@ -70,7 +70,8 @@ class DeliveryTables:
         with self.store.transaction():
             self.conn.executemany(
                 "INSERT INTO deliveries (profile, category, day, address, state, message_id, at)"
-                " VALUES (?, ?, ?, ?, 'sending', ?, ?) ON CONFLICT DO UPDATE SET"
+                " VALUES (?, ?, ?, ?, 'sending', ?, ?)"
+                " ON CONFLICT (profile, category, day, address) DO UPDATE SET"
                 " state = 'sending', message_id = excluded.message_id, at = excluded.at,"
                 " error = NULL",
                 [(*key.row, message_id, _now()) for key in keys],

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Literal
 from paperboy import config
 
 if TYPE_CHECKING:
-    from paperboy.store.sqlite import SQLiteStore
+    from paperboy.store.base import Store
 
 Mark = Literal["saved", "hidden"]
 MARKS: tuple[Mark, ...] = ("saved", "hidden")
 SAVED_ORIGIN = "saved"  # the origin of a library paper added by saving it
-# The FTS5 tokens of a title query: plain words only, so no FTS syntax reaches MATCH.
+# The tokens of a title query: plain words only, so no query syntax reaches the index.
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -104,7 +104,7 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 class ProfileTables:
     """Reads and writes of the profile tables."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
@@ -120,12 +120,11 @@ class ProfileTables:
         if found is not None:
             return found, False
         with self.store.transaction():
-            cur = self.conn.execute(
-                "INSERT INTO profiles (name, created, owner) VALUES (?, ?, ?)",
+            row = self.conn.execute(
+                "INSERT INTO profiles (name, created, owner) VALUES (?, ?, ?) RETURNING id",
                 (name, _now(), owner),
-            )
-        assert cur.lastrowid is not None
-        return cur.lastrowid, True
+            ).fetchone()
+        return int(row[0]), True
 
     def set_owner(self, profile: int, owner: int | None) -> None:
         """Give the profile to a member (None: to nobody, as in a store without accounts)."""
@@ -192,8 +191,8 @@ class ProfileTables:
         with self.store.transaction():
             for arxiv_id, origin in papers:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO profile_papers (profile, arxiv_id, added, origin) "
-                    "VALUES (?, ?, ?, ?)",
+                    "INSERT INTO profile_papers (profile, arxiv_id, added, origin) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (profile, arxiv_id, at, origin),
                 )
                 if cur.rowcount:
@@ -224,7 +223,8 @@ class ProfileTables:
         with self.store.transaction():
             for name in names:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO profile_authors (profile, name) VALUES (?, ?)",
+                    "INSERT INTO profile_authors (profile, name) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
                     (profile, name),
                 )
                 if cur.rowcount:
@@ -278,7 +278,8 @@ class ProfileTables:
         with self.store.transaction():
             for category in categories:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO profile_categories (profile, category) VALUES (?, ?)",
+                    "INSERT INTO profile_categories (profile, category) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
                     (profile, category),
                 )
                 if cur.rowcount:
@@ -374,10 +375,4 @@ class ProfileTables:
         tokens = sorted(set(_TOKEN.findall(words.lower())))
         if not tokens:
             return []
-        match = "title : (" + " AND ".join(f'"{t}"' for t in tokens) + ")"
-        rows = self.conn.execute(
-            "SELECT p.arxiv_id, p.title FROM papers_fts JOIN papers p ON p.rowid = "
-            "papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY p.arxiv_id LIMIT ?",
-            (match, limit),
-        )
-        return [(a, t) for a, t in rows]
+        return self.store.text.titled(tokens, limit)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from paperboy.store.sqlite import SQLiteStore
+    from paperboy.store.base import Store
 
 
 class ReadingListError(ValueError):
@@ -48,7 +48,7 @@ def _now() -> str:
 class ReadingListTables:
     """Reads and writes of the reading-list tables."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
@@ -56,12 +56,12 @@ class ReadingListTables:
         if self._id(name) is not None:
             raise ReadingListError(f"there is already a reading list named {name!r}")
         with self.store.transaction():
-            cur = self.conn.execute(
-                "INSERT INTO reading_lists (name, created_by, created) VALUES (?, ?, ?)",
+            row = self.conn.execute(
+                "INSERT INTO reading_lists (name, created_by, created) VALUES (?, ?, ?) "
+                "RETURNING id",
                 (name, by, _now()),
-            )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+            ).fetchone()
+        return int(row[0])
 
     def remove(self, name: str) -> bool:
         with self.store.transaction():
@@ -97,8 +97,8 @@ class ReadingListTables:
         list_id = self._existing(name)
         with self.store.transaction():
             cur = self.conn.execute(
-                "INSERT OR IGNORE INTO reading_list_papers (list, arxiv_id, note, added_by, "
-                "added) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO reading_list_papers (list, arxiv_id, note, added_by, added) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (list_id, arxiv_id, note, by, _now()),
             )
             if cur.rowcount == 0:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from paperboy.store.sqlite import SQLiteStore
+    from paperboy.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ class PaperText:
 class VectorTables:
     """Reads and writes of the vector tables. Writes happen inside `store.transaction()`."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
@@ -54,15 +53,15 @@ class VectorTables:
 
     def create(self, format: int, dims: int, fitted_on: int, model: bytes) -> int:
         """A new, inactive space; its vectors are added before `activate` switches to it."""
-        cur = self.conn.execute(
-            "INSERT INTO vector_spaces (format, dims, fitted_on, created) VALUES (?, ?, ?, ?)",
-            (format, dims, fitted_on, datetime.now(UTC).isoformat(timespec="seconds")),
+        space = int(
+            self.conn.execute(
+                "INSERT INTO vector_spaces (format, dims, fitted_on, created) "
+                "VALUES (?, ?, ?, ?) RETURNING id",
+                (format, dims, fitted_on, datetime.now(UTC).isoformat(timespec="seconds")),
+            ).fetchone()[0]
         )
-        assert cur.lastrowid is not None
-        self.conn.execute(
-            "INSERT INTO vector_models (space, model) VALUES (?, ?)", (cur.lastrowid, model)
-        )
-        return cur.lastrowid
+        self.conn.execute("INSERT INTO vector_models (space, model) VALUES (?, ?)", (space, model))
+        return space
 
     def store_id(self) -> str:
         """The store's random id (schema 6): a file beside the store names it."""
@@ -72,8 +71,9 @@ class VectorTables:
     def put(self, space: int, rows: Iterable[tuple[int, bytes, bytes]]) -> None:
         """(paper rowid, vector, terms) rows into `space`."""
         self.conn.executemany(
-            "INSERT OR REPLACE INTO paper_vectors (space, paper, vector, terms) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO paper_vectors (space, paper, vector, terms) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (space, paper) DO UPDATE SET vector = excluded.vector, "
+            "terms = excluded.terms",
             ((space, rowid, vector, terms) for rowid, vector, terms in rows),
         )
         self.conn.execute("UPDATE vector_spaces SET changes = changes + 1 WHERE id = ?", (space,))
@@ -136,7 +136,9 @@ class VectorTables:
         (and nothing changed) when `space` is gone, removed by another `index` run."""
         if not self.conn.execute("SELECT 1 FROM vector_spaces WHERE id = ?", (space,)).fetchone():
             return False
-        self.conn.execute("UPDATE vector_spaces SET active = (id = ?)", (space,))
+        self.conn.execute(
+            "UPDATE vector_spaces SET active = CASE WHEN id = ? THEN 1 ELSE 0 END", (space,)
+        )
         self.drop_inactive()
         return True
 
@@ -162,19 +164,6 @@ class VectorTables:
             (space, after),
         )
 
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        """One consistent view of the store for the reads inside (a deferred transaction:
-        no write lock), unless a transaction is already open."""
-        nested = self.conn.in_transaction
-        if not nested:
-            self.conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            if not nested:
-                self.conn.execute("COMMIT")
-
     def changes(self, space: int) -> int:
         (changes,) = self.conn.execute(
             "SELECT changes FROM vector_spaces WHERE id = ?", (space,)
@@ -191,7 +180,7 @@ class VectorTables:
     def snapshot(self, space: int, dims: int) -> tuple[int, array[int], bytearray]:
         """One consistent read of a space: its `changes`, its papers' rowids (ascending) and
         their vectors end to end (float32, `dims` each), in a single buffer."""
-        with self.reading():
+        with self.store.reading():
             changes = self.changes(space)
             size = dims * 4
             data = bytearray(self.count(space) * size)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.vectors import PaperText, Space
 from paperboy.vectors import cache, neighbours, terms
 from paperboy.vectors.model import FORMAT, Matrix, TextModel, paper_text
@@ -81,7 +81,7 @@ def rebuild_reason(space: Space | None, papers: int, full: bool = False) -> str 
     return None
 
 
-def index(store: SQLiteStore, *, full: bool = False, progress: Progress = quiet) -> IndexReport:
+def index(store: Store, *, full: bool = False, progress: Progress = quiet) -> IndexReport:
     """Bring the active space up to date with the store."""
     with store.transaction():
         store.vectors.drop_inactive()  # what a killed rebuild left
@@ -110,7 +110,7 @@ def index(store: SQLiteStore, *, full: bool = False, progress: Progress = quiet)
 
 
 def _project(
-    store: SQLiteStore, space: Space, progress: Progress, added_rows: list[tuple[list[int], Matrix]]
+    store: Store, space: Space, progress: Progress, added_rows: list[tuple[list[int], Matrix]]
 ) -> IndexReport:
     total = store.count() - store.vectors.count(space.id)
     model: TextModel | None = None  # decoded only when there is something to project
@@ -127,7 +127,7 @@ def _project(
     return IndexReport(False, added, store.vectors.count(space.id), space.dims)
 
 
-def _model(store: SQLiteStore, space: Space) -> TextModel:
+def _model(store: Store, space: Space) -> TextModel:
     """The space's model: from the cache beside the store when it holds it (stored, not
     deflated, so decoded several times faster), else from the store."""
     cached = cache.model_file(store, space)
@@ -137,7 +137,7 @@ def _model(store: SQLiteStore, space: Space) -> TextModel:
     return TextModel.from_bytes(store.vectors.model(space.id))
 
 
-def _rebuild(store: SQLiteStore, papers: int, reason: str, progress: Progress) -> IndexReport:
+def _rebuild(store: Store, papers: int, reason: str, progress: Progress) -> IndexReport:
     if papers < MIN_PAPERS:
         return IndexReport(True, 0, 0, reason=reason)
     sample = _fit_sample(store, papers)
@@ -166,7 +166,7 @@ def _rebuild(store: SQLiteStore, papers: int, reason: str, progress: Progress) -
     return IndexReport(True, added, store.vectors.count(space), model.dims, reason)
 
 
-def _fit_sample(store: SQLiteStore, papers: int) -> list[str]:
+def _fit_sample(store: Store, papers: int) -> list[str]:
     """The text the model is fitted on: every paper's, or a fixed random FIT_SAMPLE."""
     if papers <= FIT_SAMPLE:
         texts, after = [], 0
@@ -181,7 +181,7 @@ def _fit_sample(store: SQLiteStore, papers: int) -> list[str]:
 
 
 def _put(
-    store: SQLiteStore,
+    store: Store,
     space: int,
     model: TextModel,
     batch: list[PaperText],
@@ -208,7 +208,7 @@ def _put(
     return data
 
 
-def fold_term_df(store: SQLiteStore, space: int) -> None:
+def fold_term_df(store: Store, space: int) -> None:
     """The space's papers per term as one part again (inside a transaction)."""
     parts, papers = store.vectors.term_df(space)
     store.vectors.set_term_df(

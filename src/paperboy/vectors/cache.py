@@ -35,7 +35,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.vectors import Space
 from paperboy.vectors import terms
 from paperboy.vectors.model import Matrix
@@ -47,13 +47,11 @@ _CHUNK = 5_000  # rows written at a time when the cache is made from the store
 _KINDS = {"rowids": ("<i8", 1), "matrix": ("<f4", 0), "ends": ("<i8", 1), "terms": ("<u4", 0)}
 
 
-def folder(store: SQLiteStore) -> Path | None:
-    if str(store.path) == ":memory:":
-        return None
-    return store.path.with_name(store.path.name + "-vectors")
+def folder(store: Store) -> Path | None:
+    return store.folder("vectors")
 
 
-def identity(store: SQLiteStore, space: Space, changes: int | None = None) -> dict[str, Any]:
+def identity(store: Store, space: Space, changes: int | None = None) -> dict[str, Any]:
     """What a cache must name to be this space's as it is now (or after `changes` writes)."""
     return {
         "cache": FORMAT,
@@ -115,14 +113,14 @@ def read(path: Path, expected: dict[str, Any]) -> Cached | None:
         return None
 
 
-def write(store: SQLiteStore, path: Path, space: Space, build_ann: Any | None) -> Cached | None:
+def write(store: Store, path: Path, space: Space, build_ann: Any | None) -> Cached | None:
     """Make the cache of `space` from the store, streaming its rows (memory stays flat at any
     size); `build_ann(matrix)` makes the IVF index when the space needs one."""
     path.mkdir(exist_ok=True)
     with _locked(path):
         token = secrets.token_hex(4)
         meta: dict[str, Any] = {kind: f"{token}.{kind}.bin" for kind in _KINDS}
-        with store.vectors.reading():
+        with store.reading():
             meta.update(identity(store, space, store.vectors.changes(space.id)))
             count, nnz = _write_rows(store, path, space, meta)
             df, papers = store.vectors.term_df(space.id)
@@ -142,7 +140,7 @@ def write(store: SQLiteStore, path: Path, space: Space, build_ann: Any | None) -
 
 
 def extend(
-    store: SQLiteStore,
+    store: Store,
     before: Space,
     rowids: list[int],
     vectors: Matrix,
@@ -193,7 +191,7 @@ def extend(
     return True
 
 
-def model_file(store: SQLiteStore, space: Space) -> Path | None:
+def model_file(store: Store, space: Space) -> Path | None:
     """The cache's copy of the space's model (the same whatever `changes` says), if any."""
     path = folder(store)
     if path is None:
@@ -206,9 +204,7 @@ def model_file(store: SQLiteStore, space: Space) -> Path | None:
 # ------------------------------------------------------------------------------ files
 
 
-def _write_rows(
-    store: SQLiteStore, path: Path, space: Space, meta: dict[str, Any]
-) -> tuple[int, int]:
+def _write_rows(store: Store, path: Path, space: Space, meta: dict[str, Any]) -> tuple[int, int]:
     count = nnz = 0
     files = {kind: (path / meta[kind]).open("wb") for kind in _KINDS}
     try:

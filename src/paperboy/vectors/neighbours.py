@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.vectors import Space
 from paperboy.vectors import cache, terms
 from paperboy.vectors.model import FORMAT, Matrix, TextModel
@@ -115,7 +115,7 @@ class VectorIndex:
         return self.nearest(self.model.transform([text])[0], k)
 
 
-def term_stats(store: SQLiteStore, index: VectorIndex) -> TermStats | None:
+def term_stats(store: Store, index: VectorIndex) -> TermStats | None:
     """The papers per term of the index's space (None for a space written without them),
     read once per index: 64 MB, a few tenths of a second."""
     if index.term_stats is None:
@@ -131,7 +131,7 @@ def term_stats(store: SQLiteStore, index: VectorIndex) -> TermStats | None:
 
 
 def term_words(
-    store: SQLiteStore, index: VectorIndex, rowids: Sequence[int]
+    store: Store, index: VectorIndex, rowids: Sequence[int]
 ) -> tuple[list[int], terms.Words, npt.NDArray[np.int64]]:
     """The packed term counts of those of `rowids` the space holds: (their rowids, in the
     order given; their words end to end; each one's length). From the cache's memory map when
@@ -160,7 +160,7 @@ def usable(space: Space | None) -> bool:
 
 
 def load(
-    store: SQLiteStore, *, exact_limit: int = EXACT_LIMIT, cache_min: int = CACHE_MIN
+    store: Store, *, exact_limit: int = EXACT_LIMIT, cache_min: int = CACHE_MIN
 ) -> VectorIndex | None:
     """The store's active space, or None when there is none this paperboy can read."""
     space = store.vectors.active()
@@ -187,7 +187,7 @@ def load(
     return index
 
 
-def _ann_builder(store: SQLiteStore, space: Space, exact_limit: int) -> Any | None:
+def _ann_builder(store: Store, space: Space, exact_limit: int) -> Any | None:
     """build_ann, for a space that needs an approximate index; None for one that does not."""
     return build_ann if store.vectors.count(space.id) > exact_limit else None
 

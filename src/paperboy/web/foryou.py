@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import HTTPException
 
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.store.profiles import Profile
 from paperboy.web.signin import Visitor
 from paperboy.web.views import DayPage, day_page
@@ -36,12 +36,12 @@ class ForYouPage:
     feed_token: str = ""  # the member's, in the profile feed's link (a lab's server)
 
 
-def profile_names(store: SQLiteStore, who: Visitor) -> list[str]:
+def profile_names(store: Store, who: Visitor) -> list[str]:
     """The profiles `who` may see: their own on a lab's server, else every one."""
     return [s.name for s in store.profiles.summaries(owner=who.owner)]
 
 
-def profile_named(store: SQLiteStore, name: str, who: Visitor) -> Profile:
+def profile_named(store: Store, name: str, who: Visitor) -> Profile:
     """The profile, or a 404 naming the ones there are. Another member's profile is
     answered exactly as one that does not exist."""
     found = store.profiles.get(name)
@@ -53,7 +53,7 @@ def profile_named(store: SQLiteStore, name: str, who: Visitor) -> Profile:
 
 
 def rank_for(
-    store: SQLiteStore, profile: Profile, page: DayPage, index: VectorIndex, limit: int = 0
+    store: Store, profile: Profile, page: DayPage, index: VectorIndex, limit: int = 0
 ) -> RankedDay:
     """The day's listing ranked for `profile` (`rank_day` over the listing `page` holds)."""
     from paperboy.ranking import rank_listing  # numpy and scipy: loaded on first use
@@ -64,7 +64,7 @@ def rank_for(
 
 
 def for_you_page(
-    store: SQLiteStore,
+    store: Store,
     category: str,
     day: date,
     profile: Profile,

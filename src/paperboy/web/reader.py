@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from paperboy import config, listings
 from paperboy.ids import parse_ref
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore
+from paperboy.store import SQLiteStore, Store
 from paperboy.web.cache import PageCache, matches
 from paperboy.web.rendering import HEADERS
 from paperboy.web.signin import visitor_of
@@ -44,13 +44,13 @@ class Reader:
         self._index_key: tuple[int, int] | None = None
         self._index_stale = True
         self._index_lock = threading.Lock()
-        self._watcher: SQLiteStore | None = None  # see `watch`
+        self._watcher: Store | None = None  # see `watch`
         self._watch_lock = threading.Lock()
         self._version: int | None = None
 
     @property
-    def store(self) -> SQLiteStore:
-        store: SQLiteStore | None = getattr(self.local, "store", None)
+    def store(self) -> Store:
+        store: Store | None = getattr(self.local, "store", None)
         if store is None:
             store = SQLiteStore(self.db, cache_kib=SQLITE_CACHE_KIB)
             self.local.store = store

@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
+from paperboy.store import Store
 from paperboy.store.accounts import User
 from paperboy.store.profiles import Profile
-from paperboy.store.sqlite import SQLiteStore
 
 SESSION_COOKIE = "paperboy_session"
 CSRF_COOKIE = "paperboy_csrf"
@@ -131,7 +131,7 @@ class Accounts:
     limiter: Limiter = field(default_factory=Limiter)
 
 
-def session_secret(store: SQLiteStore) -> str:
+def session_secret(store: Store) -> str:
     """The key sessions are signed with: made once and kept in the store, so every worker
     and a replica's readers sign alike, and sessions outlive a restart."""
     found = store.get_state(SECRET_STATE)
@@ -169,7 +169,7 @@ def form_token(request: Request) -> str:
     return csrf_token(request) if request.app.state.accounts is not None else ""
 
 
-def signed_in(request: Request, store: SQLiteStore, accounts: Accounts) -> User | None:
+def signed_in(request: Request, store: Store, accounts: Accounts) -> User | None:
     """The member whose live session the request carries, else None."""
     session = request.session
     member, number, since = session.get("member"), session.get("sessions"), session.get("since")
@@ -205,7 +205,7 @@ async def gate(request: Request) -> None:
             check_origin(request)
         request.state.visitor = SINGLE_USER
         return
-    store: SQLiteStore = request.app.state.reader.store
+    store: Store = request.app.state.reader.store
     path = request.url.path
     if path.startswith("/feeds/") and request.method in SAFE_METHODS:
         by_token = store.users.with_feed_token(request.query_params.get("token", ""))

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from paperboy import announce
 from paperboy.listings import SECTIONS, DayListing, Line, listing_of
 from paperboy.record import Paper, Version
-from paperboy.store import SQLiteStore
+from paperboy.store import Store
 from paperboy.web.charts import month_plot, year_heatmap
 from paperboy.web.rendering import Link, paper_links
 from paperboy.web.urls import Urls
@@ -55,7 +55,7 @@ class DayPage:
         return [part for part in parts if part[2]]
 
 
-def day_page(store: SQLiteStore, category: str, day: date, view: str) -> DayPage:
+def day_page(store: Store, category: str, day: date, view: str) -> DayPage:
     before, after = store.adjacent_days(category, day)
     if view == "listing":
         announcement = listing_of(store, category, day)
@@ -74,7 +74,7 @@ def _year_held(day: date, before: date | None, after: date | None, today: bool) 
 
 
 def _adjacent_listing_days(
-    store: SQLiteStore, category: str, day: date
+    store: Store, category: str, day: date
 ) -> tuple[date | None, date | None]:
     """Listing days by arXiv's schedule, within the span of the archive (plus the week after
     its last submission, when those papers are announced)."""
@@ -94,7 +94,7 @@ class SimilarSection:
 
 
 def similar_section(
-    store: SQLiteStore, index: VectorIndex | None, paper: Paper, limit: int = SIMILAR
+    store: Store, index: VectorIndex | None, paper: Paper, limit: int = SIMILAR
 ) -> SimilarSection:
     """A paper's nearest papers in the vector space, or why there are none."""
     if index is None:
@@ -120,7 +120,7 @@ class PaperPage:
 
 
 def paper_page(
-    store: SQLiteStore,
+    store: Store,
     arxiv_id: str,
     day_category: str | None = None,
     listing_days: tuple[date, date] | None = None,

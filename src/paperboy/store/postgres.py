@@ -1,0 +1,188 @@
+"""The PostgreSQL engine: a lab's store on a database server, through psycopg 3.
+
+The store's shared SQL (`paperboy.store.base` and the tables beside it) runs unchanged: a
+thin adapter turns its `?` placeholders into psycopg's. Writers serialize on an advisory
+transaction lock, as SQLite's writers do on its write lock, so everything written in one
+`transaction()` is all or nothing and rowids are handed out by one writer at a time. The
+writer lock (one `update` at a time) is an advisory session lock, which the server drops
+when the holder's connection ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+from paperboy.config import data_dir
+from paperboy.store.base import LOCK_NOTICE, LOCK_WAIT, LockedError, Store, StoreBusyError
+from paperboy.store.postgres_fts import PostgresText
+from paperboy.store.postgres_schema import WRITE_LOCK, WRITER_LOCK, migrate
+
+_log = logging.getLogger(__name__)
+
+
+class PostgresError(RuntimeError):
+    """The database server could not be reached or refused us (the message says which)."""
+
+
+@lru_cache(maxsize=1024)
+def _placeholders(sql: str) -> str:
+    """The store's SQL in psycopg's dialect: `?` -> `%s`, a literal `%` doubled. (The
+    store's statements hold no `?` inside string literals.)"""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Connection:
+    """A psycopg connection (autocommit, as sqlite3's with isolation_level=None) speaking
+    the `Connection` protocol of `paperboy.store.base`."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.pg = conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.pg.info.transaction_status != pq.TransactionStatus.IDLE
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Any]:
+        return self.pg.execute(_placeholders(sql), tuple(parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> psycopg.Cursor[Any]:
+        cursor = self.pg.cursor()
+        cursor.executemany(_placeholders(sql), [tuple(p) for p in parameters])
+        return cursor
+
+
+def connect(url: str) -> psycopg.Connection[Any]:
+    """A connection to the store's database, named for the server's activity views."""
+    try:
+        return psycopg.connect(
+            url,
+            autocommit=True,
+            application_name=f"paperboy pid {os.getpid()} on {socket.gethostname()}",
+            connect_timeout=10,
+        )
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PostgresError(f"{_safe(url)}: cannot connect: {reason}") from None
+
+
+def _safe(url: str) -> str:
+    from paperboy.store import display_name
+
+    return display_name(url)
+
+
+class PostgresStore(Store):
+    """The store in a PostgreSQL database (`postgresql://user@host/db`)."""
+
+    _READ_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+    def __init__(self, url: str, lock_wait: float = LOCK_WAIT) -> None:
+        self.location = url
+        self.name = _safe(url)
+        self.lock_wait = lock_wait
+        self.pg = connect(url)
+        self.conn = _Connection(self.pg)
+        self._savepoints = 0
+        migrate(self.pg)
+        self.text = PostgresText(self)
+        self._tables()
+
+    def close(self) -> None:
+        self.pg.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            self._savepoints += 1
+            name = f"sp{self._savepoints}"
+            self.pg.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self.pg.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.pg.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            self.pg.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self.pg.execute("BEGIN")
+        try:
+            self._write_lock()
+            yield
+        except BaseException:
+            if not self.pg.closed:
+                self.pg.execute("ROLLBACK")
+            raise
+        self.pg.execute("COMMIT")
+
+    def _write_lock(self) -> None:
+        """Take the store's write lock for this transaction; when another writer holds it,
+        say so and wait for it (up to lock_wait)."""
+        got = self.pg.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()
+        if got and got[0]:
+            return
+        if self.lock_wait > LOCK_NOTICE:
+            _log.warning(
+                "waiting for the write lock on %s: another paperboy command is writing to it "
+                "(waiting up to %d s)",
+                self.name,
+                self.lock_wait,
+            )
+        self.pg.execute(f"SET LOCAL lock_timeout = {int(self.lock_wait * 1000)}")
+        try:
+            self.pg.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except psycopg.errors.LockNotAvailable:
+            raise StoreBusyError(
+                f"{self.name}: another paperboy command held the write lock for over "
+                f"{self.lock_wait:g} s; nothing was written, run this again when it has "
+                "finished"
+            ) from None
+        self.pg.execute("SET LOCAL lock_timeout = 0")
+
+    def data_version(self) -> int:
+        """The server's write-ahead log position: it moves with every commit (on a read
+        replica, with every commit it has replayed)."""
+        row = self.pg.execute(
+            "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+            "ELSE pg_current_wal_lsn() END - '0/0'::pg_lsn)::bigint"
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def folder(self, kind: str) -> Path | None:
+        """In the user's data directory, named by the store's random id (a copy made by
+        `paperboy copy` has an id of its own)."""
+        return data_dir() / "postgresql" / f"{self.vectors.store_id()}-{kind}"
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        got = self.pg.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_LOCK,)).fetchone()
+        if not (got and got[0]):
+            raise LockedError(
+                f"another paperboy run ({self._holder()}) holds the lock on {self.name}"
+            )
+        try:
+            yield
+        finally:
+            if not self.pg.closed:
+                self.pg.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
+
+    def _holder(self) -> str:
+        """Who holds the writer lock, as its connection named itself."""
+        row = self.pg.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
+            "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND ((l.classid::bigint << 32) | l.objid::bigint) = %s",
+            (WRITER_LOCK,),
+        ).fetchone()
+        name = str(row[0]) if row and row[0] else ""
+        return name.removeprefix("paperboy ") if name.startswith("paperboy ") else "pid unknown"

@@ -1,0 +1,139 @@
+"""A real PostgreSQL server for the tests: a cluster of its own in a temporary directory
+(initdb + pg_ctl on a free port, trust authentication on 127.0.0.1 only), run as an
+unprivileged user (PostgreSQL refuses to run as root: under root the cluster belongs to
+the `postgres` user Debian's package creates, else `nobody`). `.ci/run` installs Debian's
+postgresql; a machine without it fails these tests with the package to install."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+import psycopg
+
+
+def _bindir() -> Path:
+    """Debian's server programs (not on PATH), or whatever pg_ctl PATH has."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    if initdb is None:
+        raise RuntimeError(
+            "no PostgreSQL server programs: install Debian's package (apt-get install "
+            "postgresql) to run the PostgreSQL tests"
+        )
+    return Path(initdb).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run_as() -> list[str]:
+    """The command prefix that runs a server program as an unprivileged user."""
+    if os.geteuid() != 0:
+        return []
+    for user in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            continue
+        return ["runuser", "-u", user, "--"]
+    raise RuntimeError("running as root with neither a postgres nor a nobody user")
+
+
+def _owner() -> tuple[int, int] | None:
+    prefix = _run_as()
+    if not prefix:
+        return None
+    entry = pwd.getpwnam(prefix[2])
+    return entry.pw_uid, entry.pw_gid
+
+
+@dataclass
+class PostgresServer:
+    """One running cluster; `database()` makes a fresh, empty database on it."""
+
+    root: Path
+    port: int
+    bindir: Path
+    _names: count[int] = field(default_factory=count)
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://paperboy@127.0.0.1:{self.port}/{database}"
+
+    def database(self) -> str:
+        name = f"test_{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def run(self, program: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*_run_as(), str(self.bindir / program), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd="/",
+        )
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w")
+
+
+def start_server(**settings: str) -> PostgresServer:
+    """A new cluster, started and ready; `settings` go to postgresql.conf."""
+    bindir = _bindir()
+    root = Path(tempfile.mkdtemp(prefix="paperboy-pg-"))
+    owner = _owner()
+    if owner is not None:
+        os.chown(root, *owner)
+    server = PostgresServer(root, _free_port(), bindir)
+    server.run(
+        "initdb", "-D", str(server.data), "-U", "paperboy", "--auth=trust",
+        "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+    )  # fmt: skip
+    conf = {
+        "listen_addresses": "'127.0.0.1'",
+        "port": str(server.port),
+        "unix_socket_directories": f"'{root}'",
+        "fsync": "off",
+        "synchronous_commit": "off",
+        "full_page_writes": "off",
+        "max_connections": "200",
+        "shared_buffers": "128MB",
+        **settings,
+    }
+    with (server.data / "postgresql.conf").open("a") as f:
+        f.writelines(f"{k} = {v}\n" for k, v in conf.items())
+    server.run("pg_ctl", "start", "-D", str(server.data), "-l", str(root / "log"), "-w")
+    _wait(server.url())
+    return server
+
+
+def _wait(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            psycopg.connect(url).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
