@@ -28,6 +28,7 @@ from paperboy.store import (
     LockedError,
     Store,
     StoreBusyError,
+    StoreConnectError,
     default_db_path,
     location,
     open_store,
@@ -149,7 +150,7 @@ def run() -> None:
     traceback, whatever the command; `-v` adds the traceback."""
     try:
         app(prog_name="paperboy")
-    except (StoreBusyError, SchemaError, HolidayFileError) as exc:
+    except (StoreBusyError, StoreConnectError, SchemaError, HolidayFileError) as exc:
         _error(str(exc))
         sys.exit(1)
     except OSError as exc:
@@ -274,6 +275,37 @@ def export_(
     )
     # With JSON on stdout, the summary must not mix into the data.
     typer.echo(message, err=str(out) == "-")
+
+
+@app.command("copy")
+def copy_(
+    from_: Annotated[str, typer.Option("--from", help="the store to copy: a file or a URL")],
+    to: Annotated[str, typer.Option("--to", help="an empty store (or an unfinished copy)")],
+) -> None:
+    """Copy a whole store into another, SQLite or PostgreSQL either way; an interrupted copy
+    goes on where it stopped when run again, and the end compares every table's rows."""
+    from paperboy.store.transfer import CopyError, copy_store
+
+    source_at, target_at = location(from_), location(to)
+    if not store_exists(source_at):
+        raise fail(f"--from {from_}: no such store")
+    try:
+        with (
+            open_store(source_at) as source,
+            open_store(target_at) as target,
+            source.writer(),
+            target.writer(),
+            _progress_bar() as bar,
+        ):
+            report = copy_store(source, target, progress=lambda t, n, of: bar.show(t, n, of))
+    except (CopyError, LockedError) as exc:
+        raise fail(str(exc)) from None
+    papers, rows = report.tables["papers"], sum(report.tables.values())
+    again = " (resumed)" if report.resumed else ""
+    typer.echo(
+        f"copied {papers} papers ({rows} rows in {len(report.tables)} tables){again}: "
+        f"{source.name} -> {target.name}; every table's count matches"
+    )
 
 
 def _export_json(

@@ -13,6 +13,7 @@ from paperboy.store.base import (
     LockedError,
     Store,
     StoreBusyError,
+    StoreConnectError,
     UpsertResult,
     is_category,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "StoreBusyError",
+    "StoreConnectError",
     "UpsertResult",
     "default_db_path",
     "display_name",

@@ -83,6 +83,11 @@ class StoreBusyError(RuntimeError):
     """Another process held the store's write lock for longer than we wait."""
 
 
+class StoreConnectError(RuntimeError):
+    """The store's database server could not be reached or refused us (the message says
+    which server and why)."""
+
+
 class LockedError(RuntimeError):
     """Another paperboy run holds the store's writer lock (one harvest or update at a time)."""
 
@@ -628,8 +633,94 @@ class Store(ABC):
         rows = self.conn.execute("SELECT key, value FROM state WHERE key LIKE 'deleted:%'")
         return {str(k).removeprefix("deleted:"): str(v) for k, v in rows}
 
+    # ------------------------------------------------------------ whole tables (copy)
+
+    def table_count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {_known(table)}").fetchone()[0])
+
+    def table_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        key: Sequence[str],
+        after: Sequence[Any] | None,
+        limit: int | None,
+    ) -> list[tuple[Any, ...]]:
+        """Rows of a table as stored, by `key` after the key value `after` (`limit` of them),
+        or the whole table when `key` is empty."""
+        sql = f"SELECT {', '.join(columns)} FROM {_known(table)}"
+        args: list[Any] = []
+        if key:
+            if after is not None:
+                sql += f" WHERE ({', '.join(key)}) > ({', '.join('?' * len(key))})"
+                args += list(after)
+            sql += f" ORDER BY {', '.join(key)} LIMIT ?"
+            args.append(limit)
+        return [tuple(r) for r in self.conn.execute(sql, args)]
+
+    def last_key(self, table: str, key: Sequence[str]) -> tuple[Any, ...] | None:
+        """The largest key a table holds (where a resumed copy goes on from)."""
+        order = ", ".join(f"{k} DESC" for k in key)
+        row = self.conn.execute(
+            f"SELECT {', '.join(key)} FROM {_known(table)} ORDER BY {order} LIMIT 1"
+        ).fetchone()
+        return None if row is None else tuple(row)
+
+    def put_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows as another store of this schema holds them (inside a transaction)."""
+        if not rows:
+            return
+        self.conn.executemany(
+            f"INSERT INTO {_known(table)} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )
+        if table == "papers":
+            self._inserted_after(min(int(r[0]) for r in rows) - 1)
+
+    def clear_table(self, table: str) -> None:
+        self.conn.execute(f"DELETE FROM {_known(table)}")
+
+    def copied(self) -> None:
+        """After rows came in with their own ids: what the engine must bring in step."""
+        return None
+
 
 # ---------------------------------------------------------------- row conversion
+
+
+def _known(table: str) -> str:
+    """A table of the schema (its name goes into SQL: never anything else)."""
+    if table not in _TABLES:
+        raise ValueError(f"no table {table!r} in the store")
+    return table
+
+
+_TABLES = frozenset(
+    [
+        "papers",
+        "paper_categories",
+        "versions",
+        "listing_entries",
+        "harvest_windows",
+        "state",
+        "undated_months",
+        "vector_spaces",
+        "paper_vectors",
+        "vector_models",
+        "vector_term_df",
+        "profiles",
+        "profile_papers",
+        "profile_authors",
+        "profile_keywords",
+        "profile_categories",
+        "paper_marks",
+        "deliveries",
+        "users",
+        "reading_lists",
+        "reading_list_papers",
+    ]
+)
 
 
 def _prefixed(alias: str) -> str:

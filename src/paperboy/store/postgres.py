@@ -23,15 +23,18 @@ import psycopg
 from psycopg import pq
 
 from paperboy.config import data_dir
-from paperboy.store.base import LOCK_NOTICE, LOCK_WAIT, LockedError, Store, StoreBusyError
+from paperboy.store.base import (
+    LOCK_NOTICE,
+    LOCK_WAIT,
+    LockedError,
+    Store,
+    StoreBusyError,
+    StoreConnectError,
+)
 from paperboy.store.postgres_fts import PostgresText
 from paperboy.store.postgres_schema import WRITE_LOCK, WRITER_LOCK, migrate
 
 _log = logging.getLogger(__name__)
-
-
-class PostgresError(RuntimeError):
-    """The database server could not be reached or refused us (the message says which)."""
 
 
 @lru_cache(maxsize=1024)
@@ -72,7 +75,7 @@ def connect(url: str) -> psycopg.Connection[Any]:
         )
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PostgresError(f"{_safe(url)}: cannot connect: {reason}") from None
+        raise StoreConnectError(f"{_safe(url)}: cannot connect: {reason}") from None
 
 
 def _safe(url: str) -> str:
@@ -147,6 +150,14 @@ class PostgresStore(Store):
                 "finished"
             ) from None
         self.pg.execute("SET LOCAL lock_timeout = 0")
+
+    def copied(self) -> None:
+        """Identity columns go on after the largest id copied in (rows arrived with theirs)."""
+        for table in ("users", "profiles", "reading_lists", "vector_spaces"):
+            self.pg.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+            )
 
     def data_version(self) -> int:
         """The server's write-ahead log position: it moves with every commit (on a read
