@@ -76,6 +76,15 @@ def indexed_autumn(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) ->
     return db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user data directory of this run, not the home directory's (a PostgreSQL store
+    keeps its vector cache there)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """One PostgreSQL cluster for the whole run (each test takes a database of its own)."""
@@ -83,6 +92,20 @@ def postgres() -> Iterator[PostgresServer]:
     yield server
     server.stop()
     shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_2021(postgres: PostgresServer, data_2021: Path) -> str:
+    """The name of a PostgreSQL database holding the 2021 data as `paperboy import` stores
+    it: a template that `postgres.database(template=...)` copies in a moment."""
+    from paperboy.importer import import_paths
+    from paperboy.store import open_store
+
+    url = postgres.database()
+    with open_store(url) as store:
+        report = import_paths(store, [data_2021])
+        assert report.rejected == [] and store.count() == 14_868
+    return postgres.name_of(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

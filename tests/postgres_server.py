@@ -78,11 +78,18 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://paperboy@127.0.0.1:{self.port}/{database}"
 
-    def database(self) -> str:
+    def database(self, template: str | None = None) -> str:
+        """A new database's URL: empty, or a copy of the database `template` (which nobody
+        may be connected to)."""
         name = f"test_{os.getpid()}_{next(self._names)}"
+        like = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{like}')
         return self.url(name)
+
+    @staticmethod
+    def name_of(url: str) -> str:
+        return url.rsplit("/", 1)[1]
 
     def run(self, program: str, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

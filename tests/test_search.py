@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from postgres_server import PostgresServer
 from typer.testing import CliRunner
 
 from paperboy.cli import app
@@ -56,12 +58,19 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Store:
-    db = tmp_path_factory.mktemp("search") / "search.sqlite3"
-    s = open_store(db)
-    import_paths(s, [data_2021])
-    return s
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store(
+    tmp_path_factory: pytest.TempPathFactory, data_2021: Path, request: pytest.FixtureRequest
+) -> Iterator[Store]:
+    """The 2021 data imported into each engine: every test here runs on both."""
+    if request.param == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres")
+        s = open_store(server.database(template=request.getfixturevalue("postgres_2021")))
+    else:
+        s = open_store(tmp_path_factory.mktemp("search") / "search.sqlite3")
+        import_paths(s, [data_2021])
+    yield s
+    s.close()
 
 
 def words(text: str) -> set[str]:
