@@ -15,6 +15,7 @@ import httpx
 import uvicorn
 
 from paperboy.record import Paper
+from paperboy.store import Location
 from paperboy.web.app import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,7 +45,7 @@ def hostile_paper() -> Paper:
 @dataclass(frozen=True, slots=True)
 class Live:
     url: str
-    db: Path
+    db: Location
 
     def get(self, path: str, **params: str) -> httpx.Response:
         return httpx.get(self.url + path, params=params, timeout=30, follow_redirects=True)
@@ -54,7 +55,7 @@ class serving:
     """Serve the app over `db` in a thread for the duration of a with block, on a socket
     bound first so that the app's configured base URL is its real address."""
 
-    def __init__(self, db: Path, **options: Any) -> None:
+    def __init__(self, db: Location, **options: Any) -> None:
         self.sock = socket.socket()
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as uvicorn's own
         self.sock.bind(("127.0.0.1", 0))

@@ -134,6 +134,24 @@ def start_server(**settings: str) -> PostgresServer:
     return server
 
 
+def start_replica(primary: PostgresServer) -> PostgresServer:
+    """A streaming replica of `primary` (pg_basebackup -R), started, serving reads only."""
+    root = Path(tempfile.mkdtemp(prefix="paperboy-pg-replica-"))
+    owner = _owner()
+    if owner is not None:
+        os.chown(root, *owner)
+    replica = PostgresServer(root, _free_port(), primary.bindir)
+    replica.run(
+        "pg_basebackup", "-D", str(replica.data), "-R", "-X", "stream", "--no-sync",
+        "-h", "127.0.0.1", "-p", str(primary.port), "-U", "paperboy",
+    )  # fmt: skip
+    with (replica.data / "postgresql.conf").open("a") as f:  # later lines win
+        f.write(f"port = {replica.port}\nunix_socket_directories = '{root}'\n")
+    replica.run("pg_ctl", "start", "-D", str(replica.data), "-l", str(root / "log"), "-w")
+    _wait(replica.url())
+    return replica
+
+
 def _wait(url: str, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while True:

@@ -845,6 +845,14 @@ def serve(
             "--accounts", help="a lab's server: members sign in (`paperboy user add` first)"
         ),
     ] = False,
+    db_read: Annotated[
+        str | None,
+        typer.Option(
+            "--db-read",
+            help="a read replica of --db to read from (PAPERBOY_DB_READ); writes go to --db",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Serve the web reader: day pages, calendars, search, paper pages, feeds, JSON API."""
@@ -858,7 +866,8 @@ def serve(
                 )
     from paperboy.web.app import serve as run
 
-    run(db_path(db), host, port, category, cache_mb, base_url, accounts)
+    replica = location(db_read) if db_read else config.read_replica()
+    run(db_path(db), host, port, category, cache_mb, base_url, accounts, replica)
 
 
 @app.command()

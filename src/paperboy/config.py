@@ -37,6 +37,12 @@ def base_url(default: str = "http://127.0.0.1:8000") -> str:
     return os.environ.get("PAPERBOY_BASE_URL", "").strip() or default
 
 
+def read_replica() -> str | None:
+    """A read replica of the store for the web reader (PAPERBOY_DB_READ: a postgresql://
+    URL): pages read from it, and writes go to the store itself."""
+    return os.environ.get("PAPERBOY_DB_READ", "").strip() or None
+
+
 def holidays_file() -> Path:
     """The user's own holiday table, extending the packaged one: $PAPERBOY_HOLIDAYS, or
     holidays.txt in paperboy's data directory."""

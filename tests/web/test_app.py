@@ -23,6 +23,14 @@ from paperboy.store import open_store
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live(request: pytest.FixtureRequest) -> Live:
+    """The app over each engine's store: every test of the pages runs on both."""
+    name = "live" if request.param == "sqlite" else "live_postgres"
+    served: Live = request.getfixturevalue(name)
+    return served
+
+
 def doc(live: Live, path: str, **params: str) -> html.HtmlElement:
     response = live.get(path, **params)
     assert response.status_code == 200, (path, response.text[:300])

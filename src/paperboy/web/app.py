@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from paperboy import config
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.web import docs
 from paperboy.web.middleware import HeadAsGet
 from paperboy.web.reader import Reader
@@ -40,16 +40,18 @@ CACHE_MB = 64
 
 
 def create_app(
-    db: str | Path,
+    db: Location,
     category: str | None = None,
     cache_mb: int = CACHE_MB,
     base_url: str | None = None,
     accounts: Accounts | None = None,
+    read_db: Location | None = None,
 ) -> FastAPI:
     """The whole web app over the store at `db`; `cache_mb` bounds the cache (0 renders every
     request); feeds link to `base_url` (PAPERBOY_BASE_URL or http://127.0.0.1:8000). With
-    `accounts`, a lab's server: members sign in, and each sees only their own profiles."""
-    reader = Reader(Path(db), category, cache_mb, base_url or config.base_url())
+    `accounts`, a lab's server: members sign in, and each sees only their own profiles.
+    With `read_db` (a read replica of `db`), pages read there and writes go to `db`."""
+    reader = Reader(db, category, cache_mb, base_url or config.base_url(), read_db)
     renderer = Renderer(reader.default_category, accounts is not None)
     app = FastAPI(
         title="paperboy",
@@ -66,7 +68,7 @@ def create_app(
     if accounts is not None:
         app.add_middleware(
             SessionMiddleware,
-            secret_key=session_secret(reader.store),
+            secret_key=session_secret(reader.primary),
             session_cookie=SESSION_COOKIE,
             max_age=accounts.session_seconds,
             same_site="lax",
@@ -118,21 +120,23 @@ def create_app(
 
 
 def serve(
-    db: str | Path,
+    db: Location,
     host: str = "127.0.0.1",
     port: int = 8000,
     category: str | None = None,
     cache_mb: int = CACHE_MB,
     base_url: str | None = None,
     accounts: bool = False,
+    read_db: Location | None = None,
 ) -> None:
     """Run the app with uvicorn until interrupted; feeds link to `base_url`, by default
-    PAPERBOY_BASE_URL or the address served; `accounts`: members sign in."""
+    PAPERBOY_BASE_URL or the address served; `accounts`: members sign in; `read_db`: a read
+    replica of `db` that pages read from."""
     import uvicorn
 
     base = base_url or config.base_url(f"http://{host}:{port}")
     signin = Accounts(secure=base.startswith("https://")) if accounts else None
-    app = create_app(db, category, cache_mb, base, signin)
+    app = create_app(db, category, cache_mb, base, signin, read_db)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 from fastapi import Depends, Request
@@ -15,7 +14,7 @@ from fastapi.responses import Response
 from paperboy import config, listings
 from paperboy.ids import parse_ref
 from paperboy.record import Paper
-from paperboy.store import SQLiteStore, Store
+from paperboy.store import Location, Store, open_store
 from paperboy.web.cache import PageCache, matches
 from paperboy.web.rendering import HEADERS
 from paperboy.web.signin import visitor_of
@@ -32,8 +31,16 @@ SQLITE_CACHE_KIB = 8192
 class Reader:
     """The store as the pages see it, with archive-wide counts cached."""
 
-    def __init__(self, db: Path, category: str | None, cache_mb: int, base_url: str) -> None:
+    def __init__(
+        self,
+        db: Location,
+        category: str | None,
+        cache_mb: int,
+        base_url: str,
+        read_db: Location | None = None,
+    ) -> None:
         self.db = db
+        self.read_db = read_db  # a read replica of `db`: every read goes there
         self.base_url = base_url.rstrip("/")
         self.local = threading.local()
         self.cache = PageCache(cache_mb * 1024 * 1024)
@@ -50,10 +57,22 @@ class Reader:
 
     @property
     def store(self) -> Store:
+        """This thread's connection for reading (to the replica, when there is one)."""
         store: Store | None = getattr(self.local, "store", None)
         if store is None:
-            store = SQLiteStore(self.db, cache_kib=SQLITE_CACHE_KIB)
+            store = open_store(self.read_db or self.db, cache_kib=SQLITE_CACHE_KIB)
             self.local.store = store
+        return store
+
+    @property
+    def primary(self) -> Store:
+        """This thread's connection for writing (saves, accounts, lists): the primary."""
+        if self.read_db is None:
+            return self.store
+        store: Store | None = getattr(self.local, "primary", None)
+        if store is None:
+            store = open_store(self.db)
+            self.local.primary = store
         return store
 
     def watch(self) -> None:
@@ -65,7 +84,7 @@ class Reader:
         """
         with self._watch_lock:
             if self._watcher is None:
-                self._watcher = SQLiteStore(self.db, cache_kib=64)
+                self._watcher = open_store(self.read_db or self.db, cache_kib=64)
             version = self._watcher.data_version()
             if self._version is not None and version != self._version:
                 self.cache.clear()

@@ -87,7 +87,7 @@ def login(
         )
         response.headers["Retry-After"] = str(wait)
         return response
-    user = authenticate(reader.store, name, password)
+    user = authenticate(reader.primary, name, password)
     if user is None:
         accounts.limiter.failed(keys)
         return _login_page(pages, request, next, "Wrong name or password.", 401)
@@ -182,7 +182,7 @@ def add_profile(
             labels[path] = f"upload {Path(library.filename).name}"
         try:
             done = build.add(
-                reader.store, name.strip(), files["ids"], files["bib"],
+                reader.primary, name.strip(), files["ids"], files["bib"],
                 email=email.strip() or None, owner=member.id, labels=labels,
             )  # fmt: skip
         except (LibraryError, build.ProfileInputError) as exc:
@@ -202,7 +202,7 @@ def remove_profile(
     _accounts(request)
     member = _member(who)
     profile = profile_named(reader.store, name, who)
-    reader.store.profiles.remove(profile.name)
+    reader.primary.profiles.remove(profile.name)
     reader.cache.clear()
     said = [f"removed profile {profile.name} ({plural(len(profile.library), 'library paper')})"]
     return _account_page(reader, pages, request, member, said)
@@ -212,7 +212,7 @@ def remove_profile(
 def new_feed_token(reader: ReaderDep, request: Request, who: VisitorDep) -> Response:
     """A new secret for the member's feed URLs: the old ones stop working."""
     _accounts(request)
-    reader.store.users.new_feed_token(_member(who).name)
+    reader.primary.users.new_feed_token(_member(who).name)
     reader.cache.clear()  # pages that showed the old feed links
     return RedirectResponse("/account", status_code=303)
 
@@ -221,7 +221,7 @@ def new_feed_token(reader: ReaderDep, request: Request, who: VisitorDep) -> Resp
 def sign_out_everywhere(reader: ReaderDep, request: Request, who: VisitorDep) -> Response:
     """End every session of the member, on every browser, this one too."""
     _accounts(request)
-    reader.store.users.end_sessions(_member(who).name)
+    reader.primary.users.end_sessions(_member(who).name)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

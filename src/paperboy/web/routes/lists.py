@@ -40,7 +40,7 @@ def _paper(reader: Reader, reference: str) -> Paper:
 def _create(reader: Reader, who: Visitor, name: str) -> str:
     try:
         check_name(name)
-        reader.store.reading_lists.create(name, who.owner)
+        reader.primary.reading_lists.create(name, who.owner)
     except (ProfileInputError, ReadingListError) as exc:
         raise HTTPException(409 if isinstance(exc, ReadingListError) else 422, str(exc)) from None
     return name
@@ -49,7 +49,7 @@ def _create(reader: Reader, who: Visitor, name: str) -> str:
 def _add(reader: Reader, who: Visitor, name: str, reference: str, note: str) -> Paper:
     listed = _list(reader, name)
     paper = _paper(reader, reference)
-    reader.store.reading_lists.add(listed.name, paper.arxiv_id, note.strip(), who.owner)
+    reader.primary.reading_lists.add(listed.name, paper.arxiv_id, note.strip(), who.owner)
     return paper
 
 
@@ -65,7 +65,7 @@ def _remove(reader: Reader, who: Visitor, name: str) -> None:
     listed = _list(reader, name)
     if not _may_remove(who, listed):
         raise HTTPException(403, "Only the member who made a list, or an admin, removes it")
-    reader.store.reading_lists.remove(listed.name)
+    reader.primary.reading_lists.remove(listed.name)
 
 
 def _out(reader: Reader, listed: ReadingList) -> schemas.ReadingListOut:
@@ -136,7 +136,7 @@ def add_form(
 
 @router.post("/lists/{name}/papers/{arxiv_id:path}/remove", include_in_schema=False)
 def take_off_form(reader: ReaderDep, name: str, arxiv_id: str) -> Response:
-    reader.store.reading_lists.take_off(_list(reader, name).name, arxiv_id)
+    reader.primary.reading_lists.take_off(_list(reader, name).name, arxiv_id)
     return RedirectResponse(Urls().reading_list(name), status_code=303)
 
 
@@ -194,7 +194,7 @@ def api_add(
 @router.delete("/api/lists/{name}/papers/{arxiv_id:path}", summary="Take a paper off", tags=["api"])
 def api_take_off(reader: ReaderDep, name: str, arxiv_id: str) -> schemas.ReadingListOut:
     listed = _list(reader, name)
-    if not reader.store.reading_lists.take_off(listed.name, arxiv_id):
+    if not reader.primary.reading_lists.take_off(listed.name, arxiv_id):
         raise HTTPException(404, f"{arxiv_id[:80]!r} is not on the list {listed.name!r}")
     return _out(reader, _list(reader, name))
 

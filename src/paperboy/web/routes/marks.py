@@ -37,7 +37,7 @@ def mark(reader: ReaderDep, who: VisitorDep, name: str, body: schemas.MarkIn) ->
     """`mark` "saved" puts the paper in the profile's library, "hidden" (not interested)
     sends it last and away from what the profile likes, null takes the mark off. The body is
     JSON, so a form on another site cannot post it. The next ranking uses the mark."""
-    store = reader.store
+    store = reader.primary
     profile = profile_named(store, name, who)
     paper = reader.paper(body.arxiv_id)
     if paper is None:
