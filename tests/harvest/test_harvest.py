@@ -19,11 +19,11 @@ from paperboy.formats import collector
 from paperboy.listings import refresh_announcements
 from paperboy.record import Paper
 from paperboy.sources import PoliteClient
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.update import run_update
 
 
-def _env(server: ArxivServer, db: Path, **extra: str) -> dict[str, str]:
+def _env(server: ArxivServer, db: Location, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "PAPERBOY_DB": str(db),
@@ -140,9 +140,10 @@ def _complete_windows(db: Path) -> int:
 
 
 def test_a_second_update_is_refused_while_one_runs(
-    tmp_path: Path, arxiv_server: ArxivServer
+    tmp_path: Path, arxiv_server: ArxivServer, location: Location
 ) -> None:
-    db = tmp_path / "p.db"
+    """On either engine: a file lock beside SQLite's file, PostgreSQL's advisory lock."""
+    db = location
     env = _env(arxiv_server, db, PAPERBOY_ARCHIVE=str(tmp_path / "archive"))
     with open_store(db) as holder, holder.writer():
         done = _paperboy(env, "update")
@@ -152,7 +153,11 @@ def test_a_second_update_is_refused_while_one_runs(
 
 
 def test_update_harvests_since_the_last_window_and_writes_changed_days(
-    tmp_path: Path, data_2021: Path, june_2021: list[Paper], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    data_2021: Path,
+    june_2021: list[Paper],
+    monkeypatch: pytest.MonkeyPatch,
+    location: Location,
 ) -> None:
     now = datetime(2021, 6, 24, 12, 0, tzinfo=UTC)
     announced = [p for p in june_2021 if p.published.date() == date(2021, 6, 22)]
@@ -161,7 +166,7 @@ def test_update_harvests_since_the_last_window_and_writes_changed_days(
         _point_at(server, monkeypatch)
         archive = tmp_path / "archive"
         lines: list[str] = []
-        with open_store(tmp_path / "p.db") as store, PoliteClient(delay=0) as client:
+        with open_store(location) as store, PoliteClient(delay=0) as client:
             run_update(store, client, ["cs.CV"], archive, now=now, log=lines.append)
             # First run: papers first submitted in the last week (June 17..24) through the
             # API; older papers only where OAI-PMH saw a new version in that week.

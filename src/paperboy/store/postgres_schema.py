@@ -270,7 +270,17 @@ def migrate(conn: Any) -> None:
     """Bring the database up to SCHEMA_VERSION, one migration per transaction, under an
     advisory lock: two processes opening one new database never both create it.
 
-    `conn` is a psycopg connection in autocommit mode."""
+    `conn` is a psycopg connection in autocommit mode. A read replica is never written:
+    its schema must be this paperboy's already (the primary's migrations reach it)."""
+    if conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
+        held = conn.execute("SELECT to_regclass('paperboy_schema') IS NOT NULL").fetchone()[0]
+        current = _version(conn) if held else 0
+        if current != SCHEMA_VERSION:
+            raise SchemaError(
+                f"this read replica's store is at schema version {current}, not "
+                f"{SCHEMA_VERSION}: open the primary with this paperboy first"
+            )
+        return
     while True:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
