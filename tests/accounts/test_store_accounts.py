@@ -1,5 +1,6 @@
-"""The account tables and passwords: Argon2 hashes only, sessions that end, what removing a
-member takes with them, reading lists, and the upgrade of a store made before accounts."""
+"""The account tables and passwords, on both engines: Argon2 hashes only, sessions that
+end, what removing a member takes with them, reading lists, and the upgrade of a SQLite
+store made before accounts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from old_schema import downgrade
 
 from paperboy.accounts import add_member, authenticate, set_password
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.store.accounts import AccountError
 from paperboy.store.reading_lists import ReadingListError
 from paperboy.store.schema import SCHEMA_VERSION
@@ -18,15 +19,15 @@ from paperboy.store.schema import SCHEMA_VERSION
 PASSWORD = "correct horse battery"
 
 
-def test_only_an_argon2id_hash_is_stored(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_only_an_argon2id_hash_is_stored(location: Location) -> None:
+    with open_store(location) as store:
         add_member(store, "alice", PASSWORD)
-    raw = sqlite3.connect(tmp_path / "s.sqlite3").execute("SELECT password FROM users").fetchone()
+        (raw,) = store.table_rows("users", ("password",), (), None, None)
     assert raw[0].startswith("$argon2id$") and PASSWORD not in raw[0]
 
 
-def test_authenticate_right_wrong_and_unknown(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_authenticate_right_wrong_and_unknown(location: Location) -> None:
+    with open_store(location) as store:
         added = add_member(store, "alice", PASSWORD)
         found = authenticate(store, "alice", PASSWORD)
         assert found is not None and found.id == added.id
@@ -46,24 +47,24 @@ def test_authenticate_right_wrong_and_unknown(tmp_path: Path) -> None:
     ],
 )
 def test_bad_names_and_passwords_are_refused(
-    tmp_path: Path, name: str, password: str, says: str
+    location: Location, name: str, password: str, says: str
 ) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+    with open_store(location) as store:
         with pytest.raises(AccountError, match=says):
             add_member(store, name, password)
         assert store.users.count() == 0
 
 
-def test_a_name_is_taken_once_whatever_its_case(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_a_name_is_taken_once_whatever_its_case(location: Location) -> None:
+    with open_store(location) as store:
         add_member(store, "alice", PASSWORD)
         with pytest.raises(AccountError, match="already"):
             add_member(store, "Alice", PASSWORD)
         assert store.users.count() == 1
 
 
-def test_a_new_password_ends_the_sessions(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_a_new_password_ends_the_sessions(location: Location) -> None:
+    with open_store(location) as store:
         before = add_member(store, "alice", PASSWORD).sessions
         set_password(store, "alice", "a brand new password")
         after = store.users.named("alice")
@@ -74,8 +75,8 @@ def test_a_new_password_ends_the_sessions(tmp_path: Path) -> None:
         assert store.users.named("alice").sessions == before + 2  # type: ignore[union-attr]
 
 
-def test_removing_a_member_removes_their_profiles_not_the_lists(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_removing_a_member_removes_their_profiles_not_the_lists(location: Location) -> None:
+    with open_store(location) as store:
         alice = add_member(store, "alice", PASSWORD)
         bob = add_member(store, "bob", PASSWORD)
         mine, _ = store.profiles.ensure("alices", alice.id)
@@ -95,8 +96,8 @@ def test_removing_a_member_removes_their_profiles_not_the_lists(tmp_path: Path) 
         assert not store.users.remove("alice")
 
 
-def test_profiles_are_seen_by_owner(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_profiles_are_seen_by_owner(location: Location) -> None:
+    with open_store(location) as store:
         alice = add_member(store, "alice", PASSWORD)
         bob = add_member(store, "bob", PASSWORD)
         store.profiles.ensure("a1", alice.id)
@@ -111,8 +112,8 @@ def test_profiles_are_seen_by_owner(tmp_path: Path) -> None:
         assert got is not None and got.owner == bob.id
 
 
-def test_reading_lists(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_reading_lists(location: Location) -> None:
+    with open_store(location) as store:
         alice = add_member(store, "alice", PASSWORD)
         store.reading_lists.create("meeting", alice.id)
         with pytest.raises(ReadingListError, match="already"):

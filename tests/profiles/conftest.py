@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from postgres_server import PostgresServer
 
 from paperboy import importer
 from paperboy.store import open_store
+from paperboy.store.transfer import copy_store
 
 DATA = Path(__file__).parent / "data"
 # The days the fixtures' papers were submitted on (read from the 2021 archive).
@@ -23,6 +25,15 @@ def template(tmp_path_factory: pytest.TempPathFactory, data_2021: Path) -> Path:
         report = importer.import_paths(store, [data_2021 / f"cs.CV/2021/{d}.md" for d in DAYS])
         assert report.rejected == [] and store.count() == 362
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresServer, template: Path) -> str:
+    """The template's papers in a PostgreSQL database, for `postgres.database(template=…)`."""
+    url = postgres.database()
+    with open_store(template) as source, open_store(url) as target:
+        copy_store(source, target)
+    return postgres.name_of(url)
 
 
 @pytest.fixture

@@ -1,33 +1,44 @@
-"""The profile tables on real SQLite files: add, remove, read back; cascades; marks; one
-transaction for a whole add; an older store upgraded."""
+"""The profile tables on both engines (real SQLite files, real PostgreSQL databases): add,
+remove, read back; cascades; marks; one transaction for a whole add; an older SQLite store
+upgraded."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 from old_schema import downgrade
+from postgres_server import PostgresServer
 from profiles.conftest import DATA
 
 from paperboy.profiles import build
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.store.profiles import Keyword
 from paperboy.store.schema import MIGRATIONS
 
 
-def _rows(db: Path, table: str) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    finally:
-        conn.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Location:
+    """A fresh store of the 362 papers in each engine: every test here runs on both."""
+    if request.param == "sqlite":
+        copied: Path = request.getfixturevalue("db")
+        return copied
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.database(template=request.getfixturevalue("postgres_template"))
+
+
+def _rows(db: Location, table: str) -> int:
+    with open_store(db) as store:
+        return store.table_count(table)
 
 
 _OWNED = ("profile_papers", "profile_authors", "profile_keywords", "profile_categories")
 
 
-def test_each_part_is_added_listed_and_removed(db: Path) -> None:
+def test_each_part_is_added_listed_and_removed(db: Location) -> None:
     with open_store(db) as store:
         t = store.profiles
         pid, created = t.ensure("ana")
@@ -63,7 +74,7 @@ def test_each_part_is_added_listed_and_removed(db: Path) -> None:
         assert t.get("bob") is None
 
 
-def test_saving_adds_to_the_library_and_hiding_takes_only_a_saved_paper_out(db: Path) -> None:
+def test_saving_adds_to_the_library_and_hiding_takes_only_a_saved_paper_out(db: Location) -> None:
     with open_store(db) as store:
         t = store.profiles
         pid, _ = t.ensure("ana")
@@ -84,7 +95,7 @@ def test_saving_adds_to_the_library_and_hiding_takes_only_a_saved_paper_out(db: 
             t.mark(pid, "2103.15358", "liked")  # type: ignore[arg-type]
 
 
-def test_removing_a_profile_removes_all_it_owns_and_nothing_of_another(db: Path) -> None:
+def test_removing_a_profile_removes_all_it_owns_and_nothing_of_another(db: Location) -> None:
     with open_store(db) as store:
         for name in ("ana", "ben"):
             build.add(
@@ -105,9 +116,22 @@ def test_removing_a_profile_removes_all_it_owns_and_nothing_of_another(db: Path)
     assert [_rows(db, t) for t in (*_OWNED, "paper_marks", "profiles")] == [0] * 6
 
 
-def test_a_failure_in_the_middle_of_an_add_leaves_nothing_written(db: Path) -> None:
-    # A real SQLite failure while writing the categories, after the profile, its papers,
-    # authors and keywords were written in the same transaction.
+_FAILURES = (sqlite3.IntegrityError, psycopg.errors.RaiseException)
+
+
+def _refuse_categories(db: Location) -> None:
+    """A trigger in the database that fails every insert of a profile's category."""
+    if isinstance(db, str):
+        with psycopg.connect(db, autocommit=True) as pg:
+            pg.execute(
+                "CREATE FUNCTION no_categories() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$"
+            )
+            pg.execute(
+                "CREATE TRIGGER no_categories BEFORE INSERT ON profile_categories "
+                "FOR EACH ROW EXECUTE FUNCTION no_categories()"
+            )
+        return
     conn = sqlite3.connect(db)
     conn.execute(
         "CREATE TRIGGER no_categories BEFORE INSERT ON profile_categories "
@@ -115,8 +139,14 @@ def test_a_failure_in_the_middle_of_an_add_leaves_nothing_written(db: Path) -> N
     )
     conn.commit()
     conn.close()
+
+
+def test_a_failure_in_the_middle_of_an_add_leaves_nothing_written(db: Location) -> None:
+    # A real failure of the database while writing the categories, after the profile, its
+    # papers, authors and keywords were written in the same transaction.
+    _refuse_categories(db)
     with open_store(db) as store:
-        with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
+        with pytest.raises(_FAILURES, match="disk on fire"):
             build.add(
                 store, "ana", bib_files=[DATA / "zotero.bib"], authors=["Ze Liu"],
                 keywords=["nerf"], categories=["cs.CV"],
@@ -124,7 +154,7 @@ def test_a_failure_in_the_middle_of_an_add_leaves_nothing_written(db: Path) -> N
         assert store.profiles.get("ana") is None
         # An existing profile extended so keeps what it had, and only that.
         build.add(store, "ana", ids_files=[DATA / "ids.txt"])
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(_FAILURES):
             build.add(store, "ana", bib_files=[DATA / "scholar.bib"], categories=["cs.CV"])
         profile = store.profiles.get("ana")
         assert profile is not None
@@ -133,7 +163,7 @@ def test_a_failure_in_the_middle_of_an_add_leaves_nothing_written(db: Path) -> N
     assert [_rows(db, t) for t in _OWNED[1:]] == [0, 0, 0]
 
 
-def test_bad_input_is_refused_before_anything_is_written(db: Path) -> None:
+def test_bad_input_is_refused_before_anything_is_written(db: Location) -> None:
     with open_store(db) as store:
         with pytest.raises(build.ProfileInputError, match="cannot name a profile"):
             build.add(store, "my profile")
@@ -147,8 +177,10 @@ def test_bad_input_is_refused_before_anything_is_written(db: Path) -> None:
     assert build.parse_keyword("re:id") == Keyword("re:id", 1.0)  # not a weight: part of it
 
 
-def test_a_version_6_store_is_upgraded_with_its_papers_kept(db: Path) -> None:
-    # A store as schema 6 left it: the same papers, no profile tables.
+def test_a_version_6_store_is_upgraded_with_its_papers_kept(template: Path, tmp_path: Path) -> None:
+    # A SQLite store as schema 6 left it: the same papers, no profile tables.
+    db = tmp_path / "v6.sqlite3"
+    shutil.copyfile(template, db)
     conn = sqlite3.connect(db)
     downgrade(conn, 6)
     conn.commit()
