@@ -39,7 +39,7 @@ import httpx
 from paperboy.importer import import_paths
 from paperboy.record import Paper
 from paperboy.search import search
-from paperboy.store import Store, open_store
+from paperboy.store import Location, Store, open_store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cvpapers-2021"
 CATEGORY = "cs.CV"
@@ -204,7 +204,7 @@ def percentiles(ms: Sequence[float]) -> dict[str, float]:
     return {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": max(ms), "n": len(ms)}
 
 
-def bench_search(db: Path, queries: Sequence[Query]) -> dict[str, object]:
+def bench_search(db: Location, queries: Sequence[Query]) -> dict[str, object]:
     with open_store(db) as s:
         for q in queries[:20]:  # warm the page cache
             search(s, q.text)
@@ -229,7 +229,7 @@ def free_port() -> int:
 class Server:
     """`paperboy serve` in its own process, as a user runs it."""
 
-    def __init__(self, db: Path, cache_mb: int = 64, options: Sequence[str] = ()) -> None:
+    def __init__(self, db: Location, cache_mb: int = 64, options: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "paperboy", "--db", str(db), "serve", "--port", str(self.port)]
@@ -248,7 +248,7 @@ class Server:
         self.proc.wait(timeout=10)
 
 
-def page_urls(db: Path, count: int, queries: Sequence[Query]) -> dict[str, list[str]]:
+def page_urls(db: Location, count: int, queries: Sequence[Query]) -> dict[str, list[str]]:
     rng = random.Random(11)
     with open_store(db) as s:
         days = sorted(s.day_counts(CATEGORY))
