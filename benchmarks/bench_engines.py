@@ -42,7 +42,6 @@ from postgres_server import PostgresServer, start_server
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cvpapers-2021"
 CATEGORY = "cs.CV"
-DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 
 def imported(where: Location, source: Path) -> float:

@@ -2,9 +2,12 @@
 
     python benchmarks/bench_lab.py                        # the archive-shaped 192k corpus
     python benchmarks/bench_lab.py --corpus 2021          # the real 2021 data only
+    python benchmarks/bench_lab.py --engine postgresql    # the store in PostgreSQL
 
 The store is the archive-shaped corpus (benchmarks/archive_corpus.py, 191,934 papers)
-imported into a fresh SQLite store, with 50 members and a profile each. `paperboy serve
+imported into a fresh SQLite store (or, with `--engine postgresql`, a database of a
+PostgreSQL cluster started for the run with durable settings), with 50 members and a
+profile each. `paperboy serve
 --accounts` runs in its own process; each member signs in through /login (a real session
 cookie and CSRF token each). wrk (Debian's package) then sends, over `--connections`
 connections for `--seconds`, a rotating mix of what members read (`reading_paths`: tonight's
@@ -40,7 +43,10 @@ from bench_search_web import Server
 
 from paperboy.accounts import add_member
 from paperboy.importer import import_paths
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from postgres_server import PostgresServer, start_server
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cvpapers-2021"
 CATEGORY = "cs.CV"
@@ -54,8 +60,8 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from paperboy.importer import import_paths
-from paperboy.store import open_store
-db, folder = Path(sys.argv[1]), Path(sys.argv[2])
+from paperboy.store import location, open_store
+db, folder = location(sys.argv[1]), Path(sys.argv[2])
 days = sorted(folder.rglob("*.md"))[100:106]
 time.sleep(3)
 with open_store(db) as store:
@@ -88,9 +94,9 @@ end
 """
 
 
-def make_store(workdir: Path, corpus: str) -> Path:
-    db = workdir / f"lab-{corpus}.sqlite3"
-    if db.exists():
+def make_store(workdir: Path, corpus: str, pg: PostgresServer | None) -> Location:
+    db: Location = workdir / f"lab-{corpus}.sqlite3" if pg is None else pg.database()
+    if isinstance(db, Path) and db.exists():
         db.unlink()
     source = DATA if corpus == "2021" else build(DATA, workdir / "corpus")
     started = time.perf_counter()
@@ -100,7 +106,7 @@ def make_store(workdir: Path, corpus: str) -> Path:
     return db
 
 
-def add_members(db: Path, count: int) -> list[str]:
+def add_members(db: Location, count: int) -> list[str]:
     names = [f"member{n:02d}" for n in range(count)]
     with open_store(db) as store:
         add_member(store, "admin", PASSWORD, "admin")
@@ -125,7 +131,7 @@ def session_cookies(url: str, names: list[str]) -> list[str]:
     return cookies
 
 
-def reading_paths(db: Path, count: int, seed: int = 13) -> list[str]:
+def reading_paths(db: Location, count: int, seed: int = 13) -> list[str]:
     """What members read, in these shares: tonight's listing 3/10, the four listings before
     it 1/10, an older day page 1/10, a search 2/10, a paper page 2/10 (of the last week's
     listings), their profiles 1/10."""
@@ -181,6 +187,7 @@ def wrk(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["archive", "2021"], default="archive")
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=30)
@@ -192,7 +199,17 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: sudo apt-get install wrk")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    db = make_store(args.workdir, args.corpus)
+    pg = start_server(shared_buffers="1GB", **DURABLE) if args.engine == "postgresql" else None
+    try:
+        run(args, pg)
+    finally:
+        if pg is not None:
+            pg.stop()
+            shutil.rmtree(pg.root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, pg: PostgresServer | None) -> None:
+    db = make_store(args.workdir, args.corpus, pg)
     names = add_members(db, args.members)
     with open_store(db) as store:
         papers = store.count()
@@ -211,6 +228,7 @@ def main() -> None:
 
         results: dict[str, object] = {
             "papers": papers,
+            "engine": args.engine,
             "first_render_ms": round(warm / len(paths) * 1000, 1),
             "think_ms": args.think_ms,
             "quiet": load(),

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import psycopg
 
+# What a real server keeps on (the tests' clusters turn it off): for benchmarks.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+
 
 def _bindir() -> Path:
     """Debian's server programs (not on PATH), or whatever pg_ctl PATH has."""
