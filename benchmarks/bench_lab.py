@@ -46,7 +46,7 @@ from paperboy.importer import import_paths
 from paperboy.store import Location, open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from postgres_server import PostgresServer, start_server
+from postgres_server import DURABLE, PostgresServer, start_server
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cvpapers-2021"
 CATEGORY = "cs.CV"
