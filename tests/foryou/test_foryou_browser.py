@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from live_browser import chromium, needs_chromium
@@ -14,7 +13,7 @@ from live_web import REPO, Live
 from playwright.sync_api import Browser, Page, expect
 from stores import DAY, point_cloud_profile
 
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.store.profiles import Mark
 
 pytestmark = needs_chromium
@@ -40,14 +39,14 @@ def ready(page: Page) -> None:
     page.wait_for_function("() => window.paperboyReady === true && window.paperboyMarksReady")
 
 
-def stored_marks(db: Path, name: str) -> dict[str, Mark]:
+def stored_marks(db: Location, name: str) -> dict[str, Mark]:
     with open_store(db) as store:
         profile = store.profiles.get(name)
         assert profile is not None
         return {m.arxiv_id: m.mark for m in profile.marks}
 
 
-def wait_for_marks(db: Path, name: str, wanted: dict[str, Mark]) -> None:
+def wait_for_marks(db: Location, name: str, wanted: dict[str, Mark]) -> None:
     deadline = time.monotonic() + 10
     while stored_marks(db, name) != wanted and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -19,14 +19,14 @@ from stores import DAY, point_cloud_profile, topical
 
 from paperboy.importer import import_paths
 from paperboy.ranking import RankedDay, rank_day
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.store.profiles import Profile
 from paperboy.vectors import neighbours
 
 FOR_PC = f"/cs.CV/{DAY}/for/pc/"
 
 
-def ranked(db: Path, name: str) -> RankedDay:
+def ranked(db: Location, name: str) -> RankedDay:
     """The day ranked for `name` by the ranking itself, on a connection of the test's own."""
     with open_store(db) as store:
         profile = store.profiles.get(name)
@@ -56,7 +56,7 @@ def reasons_shown(live: Live, path: str) -> dict[str, list[str]]:
     }
 
 
-def profile_state(db: Path) -> list[Profile | None]:
+def profile_state(db: Location) -> list[Profile | None]:
     """Everything of every profile (library, marks with their times)."""
     with open_store(db) as store:
         return [store.profiles.get(s.name) for s in store.profiles.summaries()]
@@ -70,7 +70,7 @@ def post_mark(live: Live, name: str, arxiv_id: str, mark: str | None) -> httpx.R
     )
 
 
-def new_profile(db: Path, name: str) -> None:
+def new_profile(db: Location, name: str) -> None:
     with open_store(db) as store:
         point_cloud_profile(store, name)
 

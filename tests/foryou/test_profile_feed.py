@@ -19,7 +19,7 @@ from stores import copy_store, topical
 
 from paperboy import announce, config, listings
 from paperboy.site import write_site
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED = "/feeds/profile/pc.atom"
@@ -60,7 +60,7 @@ def by_day(found: list[Entry]) -> dict[date, list[Entry]]:
     return dict(days)
 
 
-def last_listings(db: Path, today: date) -> dict[date, dict[str, str]]:
+def last_listings(db: Location, today: date) -> dict[date, dict[str, str]]:
     """The store's last five non-empty cs.CV listings up to `today`: day -> id -> title."""
     with open_store(db) as store:
         latest = listings.latest_complete(store, "cs.CV", today)

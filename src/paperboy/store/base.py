@@ -185,9 +185,9 @@ class Store(ABC):
         """A folder of files kept with this store (`kind`: "vectors"), None for a store in
         memory. Its name ties it to the store; the caller checks the contents are its."""
 
-    def _inserted_after(self, last: int) -> None:
-        """Papers above rowid `last` were inserted in this transaction (for engines that
-        index new rows in one statement at the end of it)."""
+    def _inserted_after(self, last: int, count: int) -> None:
+        """`count` papers above rowid `last` were inserted in this transaction (for engines
+        that index new rows in one statement at the end of it, or keep statistics)."""
         return None
 
     def _index_new_rows(self) -> None:
@@ -238,7 +238,7 @@ class Store(ABC):
             f"INSERT INTO papers (rowid, {_COLUMNS}) VALUES ({', '.join('?' * 18)})",
             [(last + 1 + k, *_row(p, position, source)) for k, (position, p) in enumerate(papers)],
         )
-        self._inserted_after(last)
+        self._inserted_after(last, len(papers))
         self.conn.executemany(
             "INSERT INTO paper_categories (category, paper, is_primary, submitted_day) "
             "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -676,7 +676,7 @@ class Store(ABC):
             rows,
         )
         if table == "papers":
-            self._inserted_after(min(int(r[0]) for r in rows) - 1)
+            self._inserted_after(min(int(r[0]) for r in rows) - 1, len(rows))
 
     def clear_table(self, table: str) -> None:
         self.conn.execute(f"DELETE FROM {_known(table)}")

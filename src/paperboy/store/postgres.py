@@ -35,6 +35,7 @@ from paperboy.store.postgres_fts import PostgresText
 from paperboy.store.postgres_schema import WRITE_LOCK, WRITER_LOCK, migrate
 
 _log = logging.getLogger(__name__)
+ANALYZE_AFTER = 2_000  # new papers before the first renewal of the planner's statistics
 
 
 @lru_cache(maxsize=1024)
@@ -96,6 +97,9 @@ class PostgresStore(Store):
         self.pg = connect(url)
         self.conn = _Connection(self.pg)
         self._savepoints = 0
+        # Papers this connection added since it last had the server's statistics renewed.
+        self._unanalyzed = 0
+        self._analyzed_at = 0
         migrate(self.pg)
         self.text = PostgresText(self)
         self._tables()
@@ -124,8 +128,24 @@ class PostgresStore(Store):
         except BaseException:
             if not self.pg.closed:
                 self.pg.execute("ROLLBACK")
+            self._unanalyzed = 0
             raise
         self.pg.execute("COMMIT")
+        self._analyze_if_grown()
+
+    def _inserted_after(self, last: int, count: int) -> None:
+        self._unanalyzed += count
+
+    def _analyze_if_grown(self) -> None:
+        """Renew the planner's statistics once the papers have grown by as many as they
+        held at the last renewal (at least ANALYZE_AFTER): right after a bulk import the
+        planner would otherwise plan for empty tables (a day's listing: 50 ms, not 5 ms),
+        until autovacuum comes round. Doubling keeps it to a few ANALYZEs per import."""
+        if self._unanalyzed < max(ANALYZE_AFTER, self._analyzed_at):
+            return
+        self.pg.execute("ANALYZE")
+        self._analyzed_at += self._unanalyzed
+        self._unanalyzed = 0
 
     def _write_lock(self) -> None:
         """Take the store's write lock for this transaction; when another writer holds it,

@@ -132,7 +132,7 @@ class SQLiteStore(Store):
             f"{self.lock_wait:g} s; nothing was written, run this again when it has finished"
         )
 
-    def _inserted_after(self, last: int) -> None:
+    def _inserted_after(self, last: int, count: int) -> None:
         if self._unindexed_after is None:
             self._unindexed_after = last
 
