@@ -153,11 +153,12 @@ def test_the_writer_lock_refuses_a_second_writer(location: Location) -> None:
 
 
 def test_data_version_moves_when_another_connection_commits(
-    location: Location, data_2021: Path
+    location: Location, engine: str, data_2021: Path
 ) -> None:
     papers = collector.read_file(data_2021 / "cs.CV/2021/12/20211231.md").papers
     with open_store(location) as watcher, open_store(location) as writer:
         before = watcher.data_version()
-        assert watcher.data_version() == before  # nothing written: it stays
+        if engine == "sqlite":  # PostgreSQL's WAL also moves with the server's own work
+            assert watcher.data_version() == before  # nothing written: it stays
         writer.upsert(papers[:3], "t")
         assert watcher.data_version() != before

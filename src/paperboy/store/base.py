@@ -185,6 +185,11 @@ class Store(ABC):
         """A folder of files kept with this store (`kind`: "vectors"), None for a store in
         memory. Its name ties it to the store; the caller checks the contents are its."""
 
+    def stream(self, sql: str, parameters: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a query that may be large (every paper, every vector) as they come,
+        never all in memory at once. SQLite's cursor already steps through them."""
+        yield from self.conn.execute(sql, parameters)
+
     def _inserted_after(self, last: int, count: int) -> None:
         """`count` papers above rowid `last` were inserted in this transaction (for engines
         that index new rows in one statement at the end of it, or keep statistics)."""
@@ -427,7 +432,7 @@ class Store(ABC):
             args += list(ids)
         # Ordering by the index's own day column leaves SQLite only each day to sort.
         sql += f" ORDER BY {column}, p.published, p.position, p.rowid"
-        for row in self.conn.execute(sql, args):
+        for row in self.stream(sql, args):
             yield _paper(row)
 
     def day_counts(

@@ -10,6 +10,7 @@ when the holder's connection ends, however it ends.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
@@ -36,6 +37,8 @@ from paperboy.store.postgres_schema import WRITE_LOCK, WRITER_LOCK, migrate
 
 _log = logging.getLogger(__name__)
 ANALYZE_AFTER = 2_000  # new papers before the first renewal of the planner's statistics
+STREAM_ROWS = 2_000  # rows a server-side cursor fetches at a time
+_streams = itertools.count()
 
 
 @lru_cache(maxsize=1024)
@@ -132,6 +135,17 @@ class PostgresStore(Store):
             raise
         self.pg.execute("COMMIT")
         self._analyze_if_grown()
+
+    def stream(self, sql: str, parameters: Sequence[Any] = ()) -> Iterator[Any]:
+        """Through a server-side cursor, STREAM_ROWS at a time (psycopg's own cursor would
+        fetch every row first: all the vectors of a store are gigabytes). Outside a
+        transaction it is a WITH HOLD cursor, which outlives the statement's own."""
+        name = f"paperboy_stream_{next(_streams)}"
+        hold = not self.conn.in_transaction
+        with self.pg.cursor(name, withhold=hold) as cursor:
+            cursor.itersize = STREAM_ROWS
+            cursor.execute(_placeholders(sql), tuple(parameters))
+            yield from cursor
 
     def _inserted_after(self, last: int, count: int) -> None:
         self._unanalyzed += count

@@ -159,7 +159,7 @@ class VectorTables:
 
     def vectors(self, space: int, after: int = 0) -> Iterator[tuple[int, bytes]]:
         """(paper rowid, vector) for every paper of the space above rowid `after`, by rowid."""
-        yield from self.conn.execute(
+        yield from self.store.stream(
             "SELECT paper, vector FROM paper_vectors WHERE space = ? AND paper > ? ORDER BY paper",
             (space, after),
         )
@@ -172,7 +172,7 @@ class VectorTables:
 
     def rows(self, space: int) -> Iterator[tuple[int, bytes, bytes]]:
         """(paper rowid, vector, term counts) of every paper of `space`, by rowid."""
-        yield from self.conn.execute(
+        yield from self.store.stream(
             "SELECT paper, vector, terms FROM paper_vectors WHERE space = ? ORDER BY paper",
             (space,),
         )
