@@ -155,7 +155,23 @@ class Store(ABC):
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing, holding the store's write lock. Inside another transaction this
-        is a savepoint: all or nothing on its own, and committed with the outer one."""
+        is a savepoint (`_savepoint`): all or nothing on its own, and committed with the
+        outer one."""
+
+    _savepoints = 0
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
     @contextmanager
     def reading(self) -> Iterator[None]:

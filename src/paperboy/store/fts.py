@@ -77,8 +77,6 @@ class TextIndex(Protocol):
         candidates: int,
     ) -> tuple[list[Ranked], int | None]: ...
 
-    def browse(self, filters: Filters, limit: int, offset: int) -> list[Ranked]: ...
-
     def count(self, match: str | None, filters: Filters, cap: int) -> int: ...
 
     def allowed(
@@ -108,8 +106,19 @@ def search(
     matching fewer). With no match expression, papers come newest first.
     """
     if match is None:
-        return store.text.browse(filters, limit, offset), None
+        return _browse(store, filters, limit, offset), None
     return store.text.search(match, filters, limit, offset, order, candidates)
+
+
+def _browse(store: Store, filters: Filters, limit: int, offset: int) -> list[Ranked]:
+    """Papers passing the filters, newest first (the same SQL in both engines)."""
+    where, args = filter_sql(filters, "p.rowid")
+    rows = store.conn.execute(
+        f"SELECT p.rowid, p.arxiv_id FROM papers p WHERE {where} "
+        "ORDER BY p.submitted_day DESC, p.published DESC, p.rowid DESC LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    )
+    return [Ranked(r, a, 0.0) for r, a in rows]
 
 
 def count(store: Store, match: str | None, filters: Filters, cap: int) -> int:

@@ -99,7 +99,6 @@ class PostgresStore(Store):
         self.lock_wait = lock_wait
         self.pg = connect(url)
         self.conn = _Connection(self.pg)
-        self._savepoints = 0
         # Papers this connection added since it last had the server's statistics renewed.
         self._unanalyzed = 0
         self._analyzed_at = 0
@@ -113,16 +112,8 @@ class PostgresStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self.conn.in_transaction:
-            self._savepoints += 1
-            name = f"sp{self._savepoints}"
-            self.pg.execute(f"SAVEPOINT {name}")
-            try:
+            with self._savepoint():
                 yield
-            except BaseException:
-                self.pg.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                self.pg.execute(f"RELEASE SAVEPOINT {name}")
-                raise
-            self.pg.execute(f"RELEASE SAVEPOINT {name}")
             return
         self.pg.execute("BEGIN")
         try:

@@ -55,7 +55,6 @@ class SQLiteStore(Store):
         self.sqlite.execute("PRAGMA foreign_keys = ON")
         # 64 MiB by default: FTS merges stay in memory; readers with a thread each use less
         self.sqlite.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
-        self._savepoints = 0
         self._unindexed_after: int | None = None  # rows above this rowid await the FTS index
         migrate(self.sqlite)
         self.text = SQLiteText(self)
@@ -67,16 +66,8 @@ class SQLiteStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self.sqlite.in_transaction:
-            self._savepoints += 1
-            name = f"sp{self._savepoints}"
-            self.sqlite.execute(f"SAVEPOINT {name}")
-            try:
+            with self._savepoint():
                 yield
-            except BaseException:
-                self.sqlite.execute(f"ROLLBACK TO {name}")
-                self.sqlite.execute(f"RELEASE {name}")
-                raise
-            self.sqlite.execute(f"RELEASE {name}")
             return
         self._begin()
         self._unindexed_after = None

@@ -64,15 +64,6 @@ class SQLiteText:
         total = int(rows[0][3]) if rows else None
         return [Ranked(r, a, s) for r, a, s, _ in rows], total
 
-    def browse(self, filters: Filters, limit: int, offset: int) -> list[Ranked]:
-        where, args = filter_sql(filters, "p.rowid")
-        rows = self.conn.execute(
-            f"SELECT p.rowid, p.arxiv_id FROM papers p WHERE {where} "
-            "ORDER BY p.submitted_day DESC, p.published DESC, p.rowid DESC LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        )
-        return [Ranked(r, a, 0.0) for r, a in rows]
-
     def count(self, match: str | None, filters: Filters, cap: int) -> int:
         if match is None:
             where, args = filter_sql(filters, "p.rowid")
