@@ -43,7 +43,6 @@ _SEARCH = " || ".join(
 
 _V1 = f"""
 CREATE EXTENSION IF NOT EXISTS unaccent;
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE COLLATION IF NOT EXISTS paperboy_nocase
     (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 
@@ -70,8 +69,6 @@ CREATE TABLE papers (
 );
 CREATE INDEX papers_by_day ON papers (submitted_day, published, position);
 CREATE INDEX papers_search ON papers USING gin (search);
--- Author names by trigram: `au:` terms and the followed authors of profiles.
-CREATE INDEX papers_authors_trgm ON papers USING gin (authors gin_trgm_ops);
 CREATE INDEX papers_by_doi ON papers (lower(doi)) WHERE doi IS NOT NULL;
 
 CREATE FUNCTION paperboy_papers_search() RETURNS trigger LANGUAGE plpgsql AS $$
