@@ -3,7 +3,9 @@ upserts, versions, the full-text index in step, transactions, schema versions.""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,8 +15,18 @@ from postgres_server import PostgresServer
 
 from paperboy.formats import collector
 from paperboy.record import Paper
-from paperboy.store import ListingEntry, Location, LockedError, fts, open_store
+from paperboy.store import (
+    ListingEntry,
+    Location,
+    LockedError,
+    SQLiteStore,
+    Store,
+    StoreBusyError,
+    fts,
+    open_store,
+)
 from paperboy.store import postgres_schema as pg_schema
+from paperboy.store.postgres import PostgresStore
 from paperboy.store.schema import SCHEMA_VERSION, SchemaError
 
 
@@ -162,3 +174,28 @@ def test_data_version_moves_when_another_connection_commits(
             assert watcher.data_version() == before  # nothing written: it stays
         writer.upsert(papers[:3], "t")
         assert watcher.data_version() != before
+
+
+def _with_wait(location: Location, seconds: float) -> Store:
+    """The store with a shorter wait for the write lock than paperboy's own."""
+    if isinstance(location, Path):
+        return SQLiteStore(location, lock_wait=seconds)
+    return PostgresStore(location, lock_wait=seconds)
+
+
+def test_a_writer_waits_for_the_lock_then_gives_up_writing_nothing(
+    location: Location, caplog: pytest.LogCaptureFixture
+) -> None:
+    with open_store(location) as holder, _with_wait(location, 3.0) as late:
+        with holder.transaction():
+            holder.set_state("holder", "busy")
+            began = time.monotonic()
+            busy = pytest.raises(StoreBusyError, match=r"held the write lock for over 3 s")
+            with caplog.at_level(logging.WARNING), busy, late.transaction():
+                late.set_state("late", "yes")
+            assert 2.9 < time.monotonic() - began < 6
+        assert "waiting for the write lock on" in caplog.text
+        assert late.get_state("late") is None and late.get_state("holder") == "busy"
+        with late.transaction():  # the holder is done: the lock is free at once
+            late.set_state("late", "yes")
+        assert holder.get_state("late") == "yes"

@@ -153,28 +153,39 @@ class PostgresStore(Store):
         self._unanalyzed = 0
 
     def _write_lock(self) -> None:
-        """Take the store's write lock for this transaction; when another writer holds it,
-        say so and wait for it (up to lock_wait)."""
-        got = self.pg.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()
-        if got and got[0]:
+        """Take the store's write lock for this transaction; when another writer holds it
+        for longer than LOCK_NOTICE, say so and wait for it (up to lock_wait)."""
+        notice = min(LOCK_NOTICE, self.lock_wait)
+        # The first wait in a savepoint: a lock timeout aborts only that, not the transaction.
+        self.pg.execute("SAVEPOINT write_lock")
+        if self._lock_within(notice):
+            self.pg.execute("RELEASE SAVEPOINT write_lock")
             return
-        if self.lock_wait > LOCK_NOTICE:
-            _log.warning(
-                "waiting for the write lock on %s: another paperboy command is writing to it "
-                "(waiting up to %d s)",
-                self.name,
-                self.lock_wait,
-            )
-        self.pg.execute(f"SET LOCAL lock_timeout = {int(self.lock_wait * 1000)}")
-        try:
-            self.pg.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        except psycopg.errors.LockNotAvailable:
+        self.pg.execute("ROLLBACK TO SAVEPOINT write_lock")
+        self.pg.execute("RELEASE SAVEPOINT write_lock")
+        _log.warning(
+            "waiting for the write lock on %s: another paperboy command is writing to it "
+            "(waiting up to %d s)",
+            self.name,
+            self.lock_wait,
+        )
+        if not self._lock_within(self.lock_wait - notice):
             raise StoreBusyError(
                 f"{self.name}: another paperboy command held the write lock for over "
                 f"{self.lock_wait:g} s; nothing was written, run this again when it has "
                 "finished"
-            ) from None
-        self.pg.execute("SET LOCAL lock_timeout = 0")
+            )
+
+    def _lock_within(self, seconds: float) -> bool:
+        self.pg.execute(f"SET LOCAL lock_timeout = {max(1, int(seconds * 1000))}")
+        try:
+            self.pg.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except psycopg.errors.LockNotAvailable:
+            return False
+        finally:
+            if self.pg.info.transaction_status == pq.TransactionStatus.INTRANS:
+                self.pg.execute("SET LOCAL lock_timeout = 0")
+        return True
 
     def copied(self) -> None:
         """Identity columns go on after the largest id copied in (rows arrived with theirs)."""
