@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
+
+from paperboy.store import Location
 
 PASSWORDS = {"alice": "alice's long password", "bob": "bob's long password", "carol": "carol x 10"}
 
@@ -17,7 +18,7 @@ PASSWORDS = {"alice": "alice's long password", "bob": "bob's long password", "ca
 @dataclass
 class Lab:
     url: str
-    db: Path
+    db: Location
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=60, follow_redirects=False)

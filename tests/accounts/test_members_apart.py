@@ -17,7 +17,7 @@ from stores import DAY
 from paperboy.accounts import add_member
 from paperboy.listings import listing_of
 from paperboy.profiles.bib import read_bib_file
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.web.app import create_app
 from paperboy.web.signin import Accounts
 
@@ -29,7 +29,7 @@ def every_route(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
         yield from every_route(included.routes) if included is not None else [route]
 
 
-def profile_routes(db: Path) -> list[tuple[str, str]]:
+def profile_routes(db: Location) -> list[tuple[str, str]]:
     """(method, path) of every route whose path names a profile, from the app itself, so a
     route added later is tried too."""
     app = create_app(db, accounts=Accounts())
@@ -46,12 +46,12 @@ def filled(path: str, name: str) -> str:
     return path.format(category="cs.CV", day=DAY.isoformat(), name=name, kind="atom")
 
 
-def paper_of_the_day(db: Path) -> str:
+def paper_of_the_day(db: Location) -> str:
     with open_store(db) as store:
         return listing_of(store, "cs.CV", DAY).lines[0].arxiv_id
 
 
-def test_the_profile_routes_are_the_ones_expected(lab_db: Path) -> None:
+def test_the_profile_routes_are_the_ones_expected(lab_db: Location) -> None:
     # If this changes, the test below tries the new route too; this only shows it is real.
     routes = profile_routes(lab_db)
     assert ("GET", "/{category}/{day}/for/{name}/") in routes
@@ -108,7 +108,7 @@ def test_each_member_sees_only_their_profiles(lab: Lab) -> None:
         assert carol.get(f"/cs.CV/{DAY}/for/alices/").status_code == 404
 
 
-def feed_token(db: Path, name: str) -> str:
+def feed_token(db: Location, name: str) -> str:
     with open_store(db) as store:
         user = store.users.named(name)
         assert user is not None

@@ -5,19 +5,18 @@ token, so the mark is stored in the member's own profile."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from lab import PASSWORDS, Lab
 from live_browser import chromium, needs_chromium
 from playwright.sync_api import expect
 from stores import DAY
 
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 
 pytestmark = needs_chromium
 
 
-def marks_of(db: Path, name: str) -> dict[str, str]:
+def marks_of(db: Location, name: str) -> dict[str, str]:
     with open_store(db) as store:
         profile = store.profiles.get(name)
         assert profile is not None

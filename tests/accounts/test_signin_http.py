@@ -12,7 +12,7 @@ from live_web import serving
 from stores import DAY
 
 from paperboy.accounts import set_password
-from paperboy.store import open_store
+from paperboy.store import Location, open_store
 from paperboy.web.signin import Accounts, Limiter
 
 DAY_PAGE = f"/cs.CV/{DAY}/listing/"
@@ -103,7 +103,7 @@ def test_a_new_password_ends_every_session(lab: Lab, tmp_path: Path) -> None:
                 set_password(store, "carol", PASSWORDS["carol"])
 
 
-def test_a_session_expires_idle_or_not(lab_db: Path) -> None:
+def test_a_session_expires_idle_or_not(lab_db: Location) -> None:
     with serving(lab_db, accounts=Accounts(session_seconds=2)) as url:
         lab = Lab(url, lab_db)
         with lab.signed_in("carol") as idle:
@@ -154,7 +154,7 @@ def test_sign_in_needs_the_forms_token(lab: Lab) -> None:
         assert done.status_code == 403
 
 
-def test_sign_in_attempts_are_rate_limited(lab_db: Path) -> None:
+def test_sign_in_attempts_are_rate_limited(lab_db: Location) -> None:
     with serving(lab_db, accounts=Accounts(limiter=Limiter(attempts=3, window=60))) as url:
         lab = Lab(url, lab_db)
         with lab.client() as client:
@@ -168,7 +168,7 @@ def test_sign_in_attempts_are_rate_limited(lab_db: Path) -> None:
             assert sign_in(client, "bob", PASSWORDS["bob"]).status_code == 429
 
 
-def test_without_accounts_the_app_is_the_single_users(lab_db: Path) -> None:
+def test_without_accounts_the_app_is_the_single_users(lab_db: Location) -> None:
     with serving(lab_db) as url, httpx.Client(base_url=url, timeout=60) as client:
         assert client.get(DAY_PAGE).status_code == 200
         assert client.get("/login").status_code == 404
@@ -178,7 +178,7 @@ def test_without_accounts_the_app_is_the_single_users(lab_db: Path) -> None:
         assert made.status_code == 201 and made.json()["created_by"] is None
 
 
-def test_without_accounts_another_sites_form_cannot_change_anything(lab_db: Path) -> None:
+def test_without_accounts_another_sites_form_cannot_change_anything(lab_db: Location) -> None:
     with serving(lab_db) as url, httpx.Client(base_url=url, timeout=60) as client:
         host = url.removeprefix("http://")
         assert (
@@ -196,7 +196,7 @@ def test_without_accounts_another_sites_form_cannot_change_anything(lab_db: Path
         assert client.post("/lists/mine/remove", headers={"Host": host}).status_code == 303
 
 
-def test_behind_a_proxy_the_public_sites_own_pages_may_change_things(lab_db: Path) -> None:
+def test_behind_a_proxy_the_public_sites_own_pages_may_change_things(lab_db: Location) -> None:
     public = "https://papers.lab.example"
     with serving(lab_db, base_url=public) as url, httpx.Client(base_url=url, timeout=60) as c:
         made = c.post("/lists/", data={"name": "proxied"}, headers={"Origin": public})
