@@ -14,7 +14,7 @@ import httpx
 import psycopg
 import pytest
 from live_web import serving
-from postgres_server import PostgresServer, start_replica
+from postgres_server import PostgresServer, start_replica, start_server
 
 from paperboy.formats import collector
 from paperboy.store import StoreConnectError, open_store
@@ -22,8 +22,18 @@ from paperboy.store.schema import SchemaError
 
 
 @pytest.fixture(scope="module")
-def replica(postgres: PostgresServer) -> Iterator[PostgresServer]:
-    server = start_replica(postgres)
+def cluster() -> Iterator[PostgresServer]:
+    """A cluster of these tests' own: the session's holds many databases by now, and
+    pg_basebackup copies them all."""
+    server = start_server()
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def replica(cluster: PostgresServer) -> Iterator[PostgresServer]:
+    server = start_replica(cluster)
     yield server
     server.stop()
     shutil.rmtree(server.root, ignore_errors=True)
@@ -54,11 +64,11 @@ def _connections(server: PostgresServer, url: str) -> int:
 
 
 def test_pages_read_the_replica_and_saves_go_to_the_primary(
-    postgres: PostgresServer, replica: PostgresServer, data_2021: Path
+    cluster: PostgresServer, replica: PostgresServer, data_2021: Path
 ) -> None:
     first, later = collector.read_file(data_2021 / "cs.CV/2021/12/20211231.md").papers[:2]
-    primary_url = postgres.database()
-    replica_url = replica.url(postgres.name_of(primary_url))
+    primary_url = cluster.database()
+    replica_url = replica.url(cluster.name_of(primary_url))
     with open_store(primary_url) as primary:
         primary.upsert([first], "test")
         primary.profiles.ensure("me")
@@ -81,13 +91,13 @@ def test_pages_read_the_replica_and_saves_go_to_the_primary(
 
 
 def test_a_replica_refuses_the_writes_a_misconfigured_app_would_send(
-    postgres: PostgresServer, replica: PostgresServer, data_2021: Path
+    cluster: PostgresServer, replica: PostgresServer, data_2021: Path
 ) -> None:
     paper = collector.read_file(data_2021 / "cs.CV/2021/12/20211231.md").papers[0]
-    primary_url = postgres.database()
+    primary_url = cluster.database()
     with open_store(primary_url) as primary:
         primary.upsert([paper], "test")
-    replica_url = replica.url(postgres.name_of(primary_url))
+    replica_url = replica.url(cluster.name_of(primary_url))
     _replicated(replica_url, paper.arxiv_id)
     with (
         open_store(replica_url) as on_replica,
