@@ -6,9 +6,10 @@
 The corpus (benchmarks/archive_corpus.py, 191,934 papers; or the 2021 data, 14,868) is
 imported with `paperboy.importer` into a fresh SQLite file and into a fresh database of a
 PostgreSQL cluster started for the run (Debian's server, durable settings: fsync and
-synchronous commit on, 1 GB shared buffers). Then, for each engine in turn:
-search p50/p99 over a fixed query mix, twice (right after the import, then again) (bench_search_web.query_mix: title words, exact
-titles, authors, phrases, fields with categories, exclusions); a day's announcement
+synchronous commit on, 1 GB shared buffers). Then, for each engine in turn: search
+p50/p99 over a fixed query mix (bench_search_web.query_mix: title words, exact titles,
+authors, phrases, fields with categories, exclusions), twice (right after the import, then
+again); a day's announcement
 listing (paperboy.listings.listing_of) p50/p99 over `--days` days; and the day page through
 `paperboy serve` (page cache off: every request renders) p50/p99.
 """
