@@ -174,6 +174,12 @@ def test_data_version_moves_when_another_connection_commits(
             assert watcher.data_version() == before  # nothing written: it stays
         writer.upsert(papers[:3], "t")
         assert watcher.data_version() != before
+        # A transaction seen while it writes is seen again once it has committed: a page
+        # rendered in between from the old data is not kept.
+        with writer.transaction():
+            writer.upsert(papers[3:6], "t")
+            during = watcher.data_version()
+        assert watcher.data_version() != during
 
 
 def _with_wait(location: Location, seconds: float) -> Store:

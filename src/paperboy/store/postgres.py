@@ -14,6 +14,7 @@ import itertools
 import logging
 import os
 import socket
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -196,13 +197,13 @@ class PostgresStore(Store):
             )
 
     def data_version(self) -> int:
-        """The server's write-ahead log position: it moves with every commit (on a read
-        replica, with every commit it has replayed)."""
-        row = self.pg.execute(
-            "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-            "ELSE pg_current_wal_lsn() END - '0/0'::pg_lsn)::bigint"
-        ).fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        """A number for the server's current snapshot (the oldest running writer, the next
+        transaction id, the writers in progress): it changes when a transaction that writes
+        begins and again when it ends (on a read replica, as the primary's are replayed).
+        Not the WAL position, which the server's own work (autovacuum, checkpoints) moves
+        too: the web reader's page cache would start again for nothing after an import."""
+        row = self.pg.execute("SELECT pg_current_snapshot()::text").fetchone()
+        return zlib.crc32(str(row[0]).encode()) if row else 0
 
     def folder(self, kind: str) -> Path | None:
         """In the user's data directory, named by the store's random id (a copy made by
