@@ -205,3 +205,11 @@ def test_a_writer_waits_for_the_lock_then_gives_up_writing_nothing(
         with late.transaction():  # the holder is done: the lock is free at once
             late.set_state("late", "yes")
         assert holder.get_state("late") == "yes"
+
+
+@pytest.mark.parametrize("match", ['title : ("unclosed"', '"a" AND', 'nosuchcolumn : "x"'])
+def test_an_expression_the_index_cannot_run_is_a_query_error(
+    location: Location, match: str
+) -> None:
+    with open_store(location) as store, pytest.raises(fts.QueryError):
+        fts.search(store, match, fts.Filters(), 10)

@@ -14,7 +14,6 @@ words. Without a vector index every mode is keyword, and a note says so.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -34,7 +33,7 @@ from paperboy.search.results import (
     SearchResult,
 )
 from paperboy.store import Store
-from paperboy.store.fts import Filters, Order
+from paperboy.store.fts import Filters, Order, QueryError
 
 if TYPE_CHECKING:
     from paperboy.vectors.neighbours import VectorIndex
@@ -97,7 +96,7 @@ def search(
             from paperboy.search import hybrid
 
             result = hybrid.run(store, index, query, limit, offset)
-    except sqlite3.OperationalError as e:  # a safety net: the compiler should prevent it
+    except QueryError as e:  # a safety net: the compiler should prevent it
         message = f"This query could not be run ({e})."
         return SearchResult(query, [], 0, offset, limit, message, ran)
     return replace(result, notes=(note,) if note else ())

@@ -31,6 +31,11 @@ CANDIDATES = 5_000
 Order = Literal["relevance", "newest"]
 
 
+class QueryError(ValueError):
+    """A MATCH expression the engine could not run (paperboy.search should never build one:
+    the search says so instead of failing)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     """Restrictions outside the text: categories and submission days.

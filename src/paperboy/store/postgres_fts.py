@@ -25,6 +25,7 @@ from paperboy.store.fts import (
     Filters,
     Marked,
     Order,
+    QueryError,
     Ranked,
     filter_sql,
 )
@@ -61,7 +62,7 @@ class _Op:
 _Node = _Phrase | _Op | None  # None: a category token, true for every paper here
 
 
-class MatchSyntaxError(ValueError):
+class MatchSyntaxError(QueryError):
     """A MATCH expression outside the FTS5 subset paperboy.search writes."""
 
 

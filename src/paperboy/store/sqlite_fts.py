@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from paperboy.store.fts import (
     MARK_END,
@@ -14,6 +15,7 @@ from paperboy.store.fts import (
     Filters,
     Marked,
     Order,
+    QueryError,
     Ranked,
     filter_sql,
 )
@@ -30,6 +32,12 @@ class SQLiteText:
     def __init__(self, store: SQLiteStore) -> None:
         self.conn = store.sqlite
 
+    def _execute(self, sql: str, args: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, args)
+        except sqlite3.OperationalError as exc:  # FTS5 refused the expression
+            raise QueryError(str(exc)) from exc
+
     def search(
         self,
         match: str,
@@ -42,7 +50,7 @@ class SQLiteText:
         match = _narrowed(match, filters)
         where, args = filter_sql(filters, "f.rowid")
         if order == "newest":
-            newest = self.conn.execute(
+            newest = self._execute(
                 f"SELECT f.rowid, p.arxiv_id, 0.0 FROM papers_fts f JOIN papers p "
                 f"ON p.rowid = f.rowid WHERE papers_fts MATCH ? AND {where} "
                 "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
@@ -53,7 +61,7 @@ class SQLiteText:
         # archive costs no more than one matching `candidates` papers; the same pass counts
         # them. Papers are joined for the page alone: joining before the sort would read a
         # large row for every match.
-        rows = self.conn.execute(
+        rows = self._execute(
             f"SELECT r.rowid, p.arxiv_id, r.score, r.total FROM (SELECT rowid, score, "
             f"count(*) OVER () AS total FROM (SELECT f.rowid AS rowid, {_BM25} AS score "
             f"FROM papers_fts f WHERE papers_fts MATCH ? AND {where} "
@@ -72,7 +80,7 @@ class SQLiteText:
             where, args = filter_sql(filters, "f.rowid")
             args = [_narrowed(match, filters), *args]
             sql = f"SELECT 1 FROM papers_fts f WHERE papers_fts MATCH ? AND {where} LIMIT ?"
-        row = self.conn.execute(f"SELECT count(*) FROM ({sql})", [*args, cap]).fetchone()
+        row = self._execute(f"SELECT count(*) FROM ({sql})", [*args, cap]).fetchone()
         return int(row[0])
 
     def allowed(
@@ -85,7 +93,7 @@ class SQLiteText:
         if must_not is not None:
             where += f" AND NOT {_MATCHES}"
             args.append(must_not)
-        rows = self.conn.execute(
+        rows = self._execute(
             f"SELECT j.value FROM json_each(?) j WHERE {where}",
             [json.dumps(list(rowids)), *args],
         )
@@ -93,7 +101,7 @@ class SQLiteText:
 
     def marked(self, match: str, rowids: Sequence[int]) -> dict[int, Marked]:
         marks = f"'{MARK_START}', '{MARK_END}'"
-        rows = self.conn.execute(
+        rows = self._execute(
             f"SELECT rowid, highlight(papers_fts, 0, {marks}), "
             f"snippet(papers_fts, 2, {marks}, '…', {SNIPPET_TOKENS}) FROM papers_fts "
             f"WHERE papers_fts MATCH ? AND rowid IN ({', '.join('?' * len(rowids))})",
@@ -103,7 +111,7 @@ class SQLiteText:
 
     def titled(self, tokens: Sequence[str], limit: int) -> list[tuple[str, str]]:
         match = "title : (" + " AND ".join(f'"{t}"' for t in tokens) + ")"
-        rows = self.conn.execute(
+        rows = self._execute(
             "SELECT p.arxiv_id, p.title FROM papers_fts JOIN papers p ON p.rowid = "
             "papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY p.arxiv_id LIMIT ?",
             (match, limit),
