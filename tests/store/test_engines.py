@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from postgres_server import PostgresServer
 from stores import DAY, point_cloud_profile
+from typer.testing import CliRunner
 
+from paperboy.cli import app
 from paperboy.export import write_collector_archive
+from paperboy.formats import collector
 from paperboy.listings import listing_of
 from paperboy.ranking import rank_day
 from paperboy.search import search
@@ -177,3 +180,24 @@ def test_copy_refuses_a_store_that_is_not_empty(
         pytest.raises(CopyError, match="is not empty"),
     ):
         copy_store(source, full)
+
+
+def test_the_copy_command_says_what_it_copied(
+    tmp_path: Path, postgres: PostgresServer, data_2021: Path
+) -> None:
+    source = tmp_path / "day.sqlite3"
+    with open_store(source) as store:
+        store.upsert(collector.read_file(data_2021 / "cs.CV/2021/12/20211231.md").papers, "t")
+    url = postgres.database()
+    runner = CliRunner()
+    done = runner.invoke(app, ["copy", "--from", str(source), "--to", url])
+    assert done.exit_code == 0, done.output
+    assert "copied 30 papers (" in done.output and "every table's count matches" in done.output
+    again = runner.invoke(app, ["copy", "--from", str(source), "--to", url])
+    assert again.exit_code == 0 and "(resumed)" in again.output
+    other = tmp_path / "other.sqlite3"
+    open_store(other).close()
+    refused = runner.invoke(app, ["copy", "--from", str(other), "--to", url])
+    assert refused.exit_code == 1 and "a copy of another store" in refused.output
+    missing = runner.invoke(app, ["copy", "--from", str(tmp_path / "no.sqlite3"), "--to", url])
+    assert missing.exit_code == 1 and "no such store" in missing.output
