@@ -57,6 +57,16 @@ def _run_as() -> list[str]:
     raise RuntimeError("running as root with neither a postgres nor a nobody user")
 
 
+def _new_root(prefix: str) -> Path:
+    """A new directory for a cluster, owned by the user the server runs as. Under root it
+    is made in /tmp: that user must reach it, and $TMPDIR may be root's own."""
+    owner = _owner()
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp" if owner else None))
+    if owner is not None:
+        os.chown(root, *owner)
+    return root
+
+
 def _owner() -> tuple[int, int] | None:
     prefix = _run_as()
     if not prefix:
@@ -110,10 +120,7 @@ class PostgresServer:
 def start_server(**settings: str) -> PostgresServer:
     """A new cluster, started and ready; `settings` go to postgresql.conf."""
     bindir = _bindir()
-    root = Path(tempfile.mkdtemp(prefix="paperboy-pg-"))
-    owner = _owner()
-    if owner is not None:
-        os.chown(root, *owner)
+    root = _new_root("paperboy-pg-")
     server = PostgresServer(root, _free_port(), bindir)
     server.run(
         "initdb", "-D", str(server.data), "-U", "paperboy", "--auth=trust",
@@ -139,10 +146,7 @@ def start_server(**settings: str) -> PostgresServer:
 
 def start_replica(primary: PostgresServer) -> PostgresServer:
     """A streaming replica of `primary` (pg_basebackup -R), started, serving reads only."""
-    root = Path(tempfile.mkdtemp(prefix="paperboy-pg-replica-"))
-    owner = _owner()
-    if owner is not None:
-        os.chown(root, *owner)
+    root = _new_root("paperboy-pg-replica-")
     replica = PostgresServer(root, _free_port(), primary.bindir)
     replica.run(
         "pg_basebackup", "-D", str(replica.data), "-R", "-X", "stream", "--no-sync",
