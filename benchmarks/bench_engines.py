@@ -2,11 +2,15 @@
 
     python benchmarks/bench_engines.py                   # the archive-shaped 192k corpus
     python benchmarks/bench_engines.py --corpus 2021     # the real 2021 data only
+    python benchmarks/bench_engines.py --papers 2600000  # 2021 and synthetic papers, 2.6M
 
 The corpus (benchmarks/archive_corpus.py, 191,934 papers; or the 2021 data, 14,868) is
 imported with `paperboy.importer` into a fresh SQLite file and into a fresh database of a
-PostgreSQL cluster started for the run (Debian's server, durable settings: fsync and
-synchronous commit on, 1 GB shared buffers). Then, for each engine in turn: search
+PostgreSQL cluster started for the run; with `--papers N`, the 2021 data is imported and
+synthetic papers are written on top with `Store.upsert` in batches of 20,000, as
+bench_search_web's scaled corpus, up to N papers (the figure is that write's time).
+The cluster: Debian's server, durable settings (fsync and synchronous commit on), 1 GB
+shared buffers. Then, for each engine in turn: search
 p50/p99 over a fixed query mix (bench_search_web.query_mix: title words, exact titles,
 authors, phrases, fields with categories, exclusions), twice (right after the import, then
 again); a day's announcement
@@ -28,6 +32,8 @@ from pathlib import Path
 from archive_corpus import build
 from bench_search_web import (
     Server,
+    _batches,
+    _synthetic,
     bench_pages,
     bench_search,
     percentiles,
@@ -49,6 +55,21 @@ def imported(where: Location, source: Path) -> float:
     started = time.perf_counter()
     with open_store(where) as store:
         import_paths(store, [source])
+    return time.perf_counter() - started
+
+
+def scaled(where: Location, papers: int) -> float:
+    """The 2021 data, then synthetic papers on top up to `papers`: seconds taken."""
+    started = time.perf_counter()
+    with open_store(where) as store:
+        import_paths(store, [DATA])
+        real = list(store.papers())
+        extra = papers - store.count()
+        for done, batch in enumerate(_batches(_synthetic(real, extra), 20_000)):
+            store.upsert(batch, "synthetic")
+            if (done + 1) % 10 == 0:
+                rate = (done + 1) * 20_000 / (time.perf_counter() - started)
+                print(f"  {(done + 1) * 20_000:,}/{extra:,} papers, {rate:,.0f}/s", file=sys.stderr)
     return time.perf_counter() - started
 
 
@@ -110,21 +131,23 @@ def table(results: list[dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["archive", "2021"], default="archive")
+    parser.add_argument("--papers", type=int, default=0, help="scaled corpus size (0: none)")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--days", type=int, default=50)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "pb-lab")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    source = DATA if args.corpus == "2021" else build(DATA, args.workdir / "corpus")
-    lite = args.workdir / f"engines-{args.corpus}.sqlite3"
+    source = DATA if args.corpus == "2021" or args.papers else build(DATA, args.workdir / "corpus")
+    name = f"scaled-{args.papers}" if args.papers else args.corpus
+    lite = args.workdir / f"engines-{name}.sqlite3"
     lite.unlink(missing_ok=True)
     server: PostgresServer = start_server(shared_buffers="1GB", **DURABLE)
     try:
         pg = server.database()
         results = []
         for label, where in (("SQLite", lite), ("PostgreSQL", pg)):
-            seconds = imported(where, source)
+            seconds = scaled(where, args.papers) if args.papers else imported(where, source)
             print(f"{label}: imported in {seconds:.1f} s", file=sys.stderr)
             result = measure(where, label, args)
             result["import_s"] = seconds
