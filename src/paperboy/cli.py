@@ -807,6 +807,30 @@ def similar_(
             typer.echo(terminal.similar_text(found, hits))
 
 
+@app.command("authors")
+def authors_(
+    name: Annotated[str, typer.Argument(help="a name, or part of one, as you remember it")],
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Author names on papers here like NAME, most alike first (the spelling to search
+    `au:` for, or to follow in a profile)."""
+    import json
+
+    with store(db) as s:
+        found = s.similar_authors(name, limit)
+    if json_:
+        rows = [{"name": a.name, "papers": a.papers, "similarity": a.similarity} for a in found]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif not found:
+        raise fail(f"no author name here is like {name.strip()!r}")
+    else:
+        width = max(len(a.name) for a in found)
+        for a in found:
+            typer.echo(f"{a.name:<{width}}  {plural(a.papers, 'paper'):>10}  {a.similarity:.2f}")
+
+
 def _check_port(host: str, port: int) -> None:
     """Fail in one line, before any URL is announced, when `host:port` cannot be listened on."""
     import errno

@@ -143,6 +143,23 @@ def test_a_ranked_day_is_the_same(stores: Pair, indexes: tuple[VectorIndex, Vect
     assert a == b and len(a) > 130
 
 
+def test_names_like_a_name_are_the_same(stores: Pair) -> None:
+    """Slips of 2021's names (a letter dropped, two swapped) and surnames alone: SQLite's
+    trigram index and PostgreSQL's pg_trgm offer the same names in the same order."""
+    lite, pg = stores
+    rng = random.Random(17)
+    names = sorted({a for p in lite.papers(category="cs.CV") for a in p.authors})
+    asked = []
+    for name in rng.sample(names, 40):
+        k = rng.randrange(1, len(name) - 1)
+        asked += [name[:k] + name[k + 1 :], name[:k] + name[k + 1] + name[k] + name[k + 2 :]]
+    asked += [n.split()[-1] for n in rng.sample(names, 10)]
+    for text in asked:
+        a, b = lite.similar_authors(text, 5), pg.similar_authors(text, 5)
+        assert a == b, text
+    assert sum(1 for text in asked if lite.similar_authors(text, 1)) > 80
+
+
 def test_copy_there_and_back_exports_the_same(
     indexed_2021: Path, postgres: PostgresServer, tmp_path: Path, data_2021: Path
 ) -> None:
@@ -163,6 +180,8 @@ def test_copy_there_and_back_exports_the_same(
         report = copy_store(source, middle)
         assert report.resumed and report.tables["papers"] == 14_868
         assert report.tables["paper_vectors"] == source.table_count("paper_vectors") > 14_000
+        assert report.tables["author_names"] == source.table_count("author_names") > 30_000
+        assert middle.similar_authors("Kaming He") == source.similar_authors("Kaming He")
     back = tmp_path / "back.sqlite3"
     with open_store(url) as middle, open_store(back) as target:
         copy_store(middle, target)

@@ -14,9 +14,11 @@ from paperboy.delivery.addresses import AddressError, addresses
 from paperboy.profiles.bib import read_bib_file
 from paperboy.profiles.library import LibraryRead, read_ids_file
 from paperboy.store import Store
+from paperboy.store.author_names import AuthorName
 from paperboy.store.profiles import Keyword
 
 # Names go into URLs (/feeds/profile/NAME.atom) and file names as they are.
+SUGGESTED_NAMES = 3  # names like a followed one no paper here is by
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -64,6 +66,8 @@ class AddReport:
     papers_known: int = 0  # found in the files, already in the library
     library_size: int = 0
     authors_added: list[str] = field(default_factory=list)
+    # Followed names no paper here is by, each with the names most like it that are.
+    authors_unseen: dict[str, list[AuthorName]] = field(default_factory=dict)
     keywords: list[Keyword] = field(default_factory=list)
     categories_added: list[str] = field(default_factory=list)
     email: str | None = None  # the digest's address, when `email_set`
@@ -106,6 +110,9 @@ def add(
     names = [" ".join(a.split()) for a in authors]
     if any(not a for a in names):
         raise ProfileInputError("an --author needs a name")
+    unseen = {
+        a: store.similar_authors(a, SUGGESTED_NAMES) for a in names if not store.author_papers(a)
+    }
     reads = [read_ids_file(store, p) for p in ids_files]
     reads += [read_bib_file(store, p) for p in bib_files]
     for read in reads:
@@ -120,6 +127,7 @@ def add(
         report.papers_added = len(store.profiles.add_papers(pid, rows))
         report.papers_known = len(unique) - report.papers_added
         report.authors_added = store.profiles.add_authors(pid, names)
+        report.authors_unseen = unseen
         store.profiles.set_keywords(pid, parsed)
         report.categories_added = store.profiles.add_categories(pid, categories)
         if email is not None:

@@ -35,6 +35,11 @@ def add_text(report: AddReport) -> list[str]:
         )
     if report.authors_added:
         lines.append(f"following: {', '.join(report.authors_added)}")
+    for name, alike in report.authors_unseen.items():
+        like = "; ".join(f"{a.name} ({plural(a.papers, 'paper')})" for a in alike)
+        lines.append(
+            f"  no paper here is by {name!r} yet" + (f"; names like it: {like}" if like else "")
+        )
     if report.keywords:
         lines.append(f"keywords: {keywords_text(report.keywords)}")
     if report.categories_added:

@@ -4,7 +4,6 @@ each with the reasons it stands where it does."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from paperboy.ranking.model import (
 )
 from paperboy.record import Paper
 from paperboy.store import Store
+from paperboy.store.author_names import name_key
 from paperboy.store.profiles import Profile
 from paperboy.vectors.model import Matrix, paper_text
 from paperboy.vectors.neighbours import VectorIndex
@@ -171,7 +171,7 @@ def _text(title: str, abstract: str, paper: Paper | None) -> str:
 
 def _authors_of(store: Store, ids: Sequence[str]) -> dict[str, int]:
     """The library's recurring authors (folded names) and how many of its papers they are on."""
-    return library_authors([_name(a) for a in p.authors] for p in store.papers(ids=list(ids)))
+    return library_authors([name_key(a) for a in p.authors] for p in store.papers(ids=list(ids)))
 
 
 _DAY: list[tuple[VectorIndex, tuple[str, ...], Matrix, sparse.csr_matrix]] = []
@@ -253,7 +253,7 @@ class _Taste:
 
     def __init__(self, profile: Profile, category: str, model: ProfileModel) -> None:
         self.model = model
-        self.authors = {_name(a) for a in profile.authors}
+        self.authors = {name_key(a) for a in profile.authors}
         self.keywords = [(k, _phrase(k.term)) for k in profile.keywords]
         self.categories = set(profile.categories)
         self.category = category
@@ -263,12 +263,12 @@ class _Taste:
         reasons: list[str] = []
         if paper.arxiv_id in self.hidden:
             return HIDDEN_SCORE, reasons
-        followed = [a for a in paper.authors if _name(a) in self.authors]
+        followed = [a for a in paper.authors if name_key(a) in self.authors]
         if followed:
             score += AUTHOR_BONUS
             word = "author" if len(followed) == 1 else "authors"
             reasons.append(f"{word} you follow: {', '.join(followed)}")
-        names = {_name(a): a for a in paper.authors}
+        names = {name_key(a): a for a in paper.authors}
         bonus, known = self.model.author_score(n for n in names if n not in self.authors)
         if known:
             score += bonus
@@ -289,11 +289,6 @@ class _Taste:
 
 
 @lru_cache(maxsize=1 << 16)  # each ranking folds every author of the day's ~500 papers
-def _name(author: str) -> str:
-    folded = unicodedata.normalize("NFKD", author).encode("ascii", "ignore").decode()
-    return " ".join(folded.casefold().replace(".", " ").split())
-
-
 def _phrase(term: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in term.split()]
     return re.compile(r"\b" + r"[\s-]+".join(words) + r"s?\b", re.IGNORECASE)

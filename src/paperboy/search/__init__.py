@@ -32,8 +32,9 @@ from paperboy.search.results import (
     Mode,
     SearchResult,
 )
-from paperboy.store import Store
+from paperboy.store import Store, fts
 from paperboy.store.fts import Filters, Order, QueryError
+from paperboy.wording import plural
 
 if TYPE_CHECKING:
     from paperboy.vectors.neighbours import VectorIndex
@@ -62,6 +63,8 @@ __all__ = [
 NO_INDEX = "No vector index yet: searched by keyword (run `paperboy index`)."
 NO_WORDS = "Search by meaning needs words outside fields: searched by keyword."
 NEWEST = "Newest first lists keyword matches: searched by keyword."
+MAX_NAME_SUGGESTIONS = 3  # au: names looked up when a search finds nothing
+SUGGESTED_NAMES = 3  # names offered for each
 
 
 def search(
@@ -99,7 +102,25 @@ def search(
     except QueryError as e:  # a safety net: the compiler should prevent it
         message = f"This query could not be run ({e})."
         return SearchResult(query, [], 0, offset, limit, message, ran)
-    return replace(result, notes=(note,) if note else ())
+    notes: tuple[str, ...] = (note,) if note else ()
+    if not result.hits and offset == 0:
+        notes += tuple(_name_suggestions(store, query.authors))
+    return replace(result, notes=notes)
+
+
+def _name_suggestions(store: Store, names: tuple[str, ...]) -> list[str]:
+    """For a search that found nothing: each `au:` name no paper here is by, with the names
+    most like it that are (a slip of the keyboard, another transliteration)."""
+    notes = []
+    for asked in names[:MAX_NAME_SUGGESTIONS]:
+        alone = parse('au:"' + asked.replace('"', " ") + '"').match
+        if alone is None or fts.count(store, alone, Filters(), 1):
+            continue  # papers are by that name: the query's other terms found nothing
+        found = store.similar_authors(asked, SUGGESTED_NAMES)
+        if found:
+            alike = "; ".join(f"{a.name} ({plural(a.papers, 'paper')})" for a in found)
+            notes.append(f"No author here is named {asked!r}. Names like it: {alike}.")
+    return notes
 
 
 def choose_mode(

@@ -139,6 +139,7 @@ class ParsedQuery:
     words: str = ""
     constraint: str | None = None  # field terms the free words leave, to match as well
     excluded: str | None = None  # the top level's words to leave out
+    authors: tuple[str, ...] = ()  # the names asked for in `au:` terms (not left out)
 
     @property
     def empty(self) -> bool:
@@ -386,7 +387,23 @@ def parse(
         return ParsedQuery(cleaned, match, filters, tuple(notes))
     words, constraint, excluded = meaning(tree)
     syntax = any(_is_syntax(t) for t in parser.toks)
-    return ParsedQuery(cleaned, match, filters, tuple(notes), syntax, words, constraint, excluded)
+    authors = tuple(dict.fromkeys(_author_names(tree)))
+    return ParsedQuery(
+        cleaned, match, filters, tuple(notes), syntax, words, constraint, excluded, authors
+    )
+
+
+def _author_names(node: Node) -> Iterator[str]:
+    """The texts of the `au:` terms a paper must match (those of exclusions are not)."""
+    if isinstance(node, Term):
+        if node.column == "authors" and _has_token(node.text):
+            yield node.text
+    elif isinstance(node, All):
+        for part in node.include:
+            yield from _author_names(part)
+    elif isinstance(node, Any_):
+        for part in node.parts:
+            yield from _author_names(part)
 
 
 def _is_syntax(tok: _Tok) -> bool:

@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from paperboy.record import Paper, Version, id_month
+from paperboy.store import author_names
 from paperboy.store.accounts import UserTables
+from paperboy.store.author_names import AuthorName
 from paperboy.store.deliveries import DeliveryTables
 from paperboy.store.profiles import ProfileTables
 from paperboy.store.reading_lists import ReadingListTables
@@ -225,19 +228,24 @@ class Store(ABC):
         with self.transaction():
             stored = self._get_many([p.arxiv_id for p in papers])
             fresh: list[tuple[int, Paper]] = []
+            names: Counter[str] = Counter()  # papers each author name gains (or loses)
             for position, paper in enumerate(papers):
                 old = stored.get(paper.arxiv_id)
                 if old is None:
                     fresh.append((position, paper))
                     result.new.append(paper.arxiv_id)
+                    names.update(set(paper.authors))
                 else:
-                    self._replace(paper, old, source, result)
+                    self._replace(paper, old, source, result, names)
             self._insert(fresh, source)
             self._record_versions(papers)
             self._mark_undated(result.new + result.updated)
+            self.conn.executemany(author_names.UPSERT, author_names.upsert_rows(names))
         return result
 
-    def _replace(self, paper: Paper, old: Paper, source: str, result: UpsertResult) -> None:
+    def _replace(
+        self, paper: Paper, old: Paper, source: str, result: UpsertResult, names: Counter[str]
+    ) -> None:
         if paper.version < old.version:
             result.unchanged.append(paper.arxiv_id)
             return
@@ -249,6 +257,8 @@ class Store(ABC):
             return
         self._update(merged, source)
         result.updated.append(paper.arxiv_id)
+        names.update(set(merged.authors))
+        names.subtract(set(old.authors))
 
     def _insert(self, papers: Sequence[tuple[int, Paper]], source: str) -> None:
         if not papers:
@@ -649,6 +659,24 @@ class Store(ABC):
         """Remember that a source lists these papers as deleted; stored copies stay."""
         self.conn.executemany(_SET_STATE, [(f"deleted:{i}", source) for i in arxiv_ids])
 
+    def similar_authors(self, name: str, limit: int = 5) -> list[AuthorName]:
+        """The author names on papers here most like `name` (at least
+        `author_names.THRESHOLD` alike by pg_trgm's measure), most alike first: the one
+        spelled as asked, then names one slip away (`Kaming He` finds `Kaiming He`)."""
+        key = author_names.name_key(name)
+        if not key or limit < 1:
+            return []
+        return author_names.ranked(key, self.text.name_candidates(key), limit)
+
+    def author_papers(self, name: str) -> int:
+        """How many papers here are by `name`, however its accents, case and punctuation
+        are written (its key, `author_names.name_key`)."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(papers), 0) FROM author_names WHERE key = ?",
+            (author_names.name_key(name),),
+        ).fetchone()
+        return int(row[0])
+
     def deleted_ids(self) -> dict[str, str]:
         """Papers a source listed as deleted -> that source."""
         rows = self.conn.execute("SELECT key, value FROM state WHERE key LIKE 'deleted:%'")
@@ -740,6 +768,7 @@ _TABLES = frozenset(
         "users",
         "reading_lists",
         "reading_list_papers",
+        "author_names",
     ]
 )
 

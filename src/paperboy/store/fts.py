@@ -94,6 +94,11 @@ class TextIndex(Protocol):
         """(arxiv_id, title) of papers whose titles hold every token, by arxiv_id."""
         ...
 
+    def name_candidates(self, key: str) -> list[tuple[str, int, str]]:
+        """(name, papers, key) of up to author_names.CANDIDATES author names sharing
+        pieces with `key` (author_names.trigrams), the most alike among them."""
+        ...
+
 
 def search(
     store: Store,

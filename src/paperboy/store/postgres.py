@@ -190,10 +190,11 @@ class PostgresStore(Store):
 
     def copied(self) -> None:
         """Identity columns go on after the largest id copied in (rows arrived with theirs)."""
-        for table in ("users", "profiles", "reading_lists", "vector_spaces"):
+        identities = [(t, "id") for t in ("users", "profiles", "reading_lists", "vector_spaces")]
+        for table, column in [*identities, ("author_names", "rowid")]:
             self.pg.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
             )
 
     def data_version(self) -> int:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from paperboy.store import author_names
 from paperboy.store.fts import (
     MARK_END,
     MARK_START,
@@ -200,6 +201,7 @@ def _labelled(query: str, phrase: _Phrase) -> str:
 class PostgresText:
     def __init__(self, store: PostgresStore) -> None:
         self.conn = store.conn
+        self._threshold_set = False
 
     def tsquery(self, match: str) -> str | None:
         """The tsquery text of a MATCH expression; None when it can match every paper (it
@@ -307,3 +309,19 @@ class PostgresText:
             (query, limit),
         )
         return [(a, t) for a, t in rows]
+
+    def name_candidates(self, key: str) -> list[tuple[str, int, str]]:
+        # pg_trgm's `%>>` (strict word similarity at least the session's threshold) through
+        # the trigram index, most alike first.
+        if not self._threshold_set:
+            self.conn.execute(
+                "SELECT set_config('pg_trgm.strict_word_similarity_threshold', ?, false)",
+                (str(author_names.THRESHOLD),),
+            )
+            self._threshold_set = True
+        rows = self.conn.execute(
+            "SELECT name, papers, key FROM author_names WHERE key %>> ? AND papers > 0 "
+            "ORDER BY strict_word_similarity(?, key) DESC, papers DESC, name LIMIT ?",
+            (key, key, author_names.CANDIDATES),
+        )
+        return [(n, int(c), k) for n, c, k in rows]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
+
+from paperboy.store import author_names
 
 # Version 1: papers (latest version's metadata), their categories, every version seen,
 # the full-text index kept in step by triggers, listing entries, harvest state.
@@ -358,11 +361,44 @@ CREATE TABLE reading_list_papers (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
+# Version 12: every author name with the number of papers it is on, for names typed with a
+# slip (paperboy.store.author_names): `key` is the name's letters and digits, and a trigram
+# index holds each key padded as pg_trgm pads it. The counts are filled from the papers
+# there are by the migration's Python step (`STEPS`), and kept by the store's writes.
+_V12 = """
+CREATE TABLE author_names (
+    rowid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    key TEXT NOT NULL,
+    papers INTEGER NOT NULL
+);
+CREATE INDEX author_names_by_key ON author_names (key);
+CREATE VIRTUAL TABLE author_grams USING fts5 (
+    grams, content = '', tokenize = 'trigram'
+);
+CREATE TRIGGER author_grams_insert AFTER INSERT ON author_names BEGIN
+    INSERT INTO author_grams (rowid, grams)
+    VALUES (new.rowid, '  ' || replace(new.key, ' ', '   ') || ' ');
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 _log = logging.getLogger(__name__)
+
+
+def count_author_names(conn: sqlite3.Connection) -> None:
+    """Version 12's step: the names of the papers already stored, counted."""
+    counts = author_names.counted_json(conn.execute("SELECT authors FROM papers"))
+    if counts:
+        _log.warning("counting the author names of %s: once", _path(conn))
+    conn.executemany(author_names.UPSERT, author_names.upsert_rows(counts))
+
+
+# Python run after a version's statements, in its transaction.
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {12: count_author_names}
 
 
 class SchemaError(RuntimeError):
@@ -384,6 +420,8 @@ def migrate(conn: sqlite3.Connection) -> None:
                 _announce(conn, MIGRATIONS[current])
                 for statement in _statements(MIGRATIONS[current]):
                     conn.execute(statement)
+                if current + 1 in STEPS:
+                    STEPS[current + 1](conn)
                 conn.execute(f"PRAGMA user_version = {current + 1}")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -398,13 +436,17 @@ def _announce(conn: sqlite3.Connection, script: str) -> None:
         return
     papers = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     if papers:
-        path = conn.execute("PRAGMA database_list").fetchone()[2]
+        path = _path(conn)
         _log.warning(
             "upgrading the full-text index of %s (%d papers): once, about a minute per "
             "500,000 papers",
             path,
             papers,
         )
+
+
+def _path(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 def _version(conn: sqlite3.Connection) -> int:

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from paperboy.store import author_names
 from paperboy.store.fts import (
     MARK_END,
     MARK_START,
@@ -117,6 +118,19 @@ class SQLiteText:
             (match, limit),
         )
         return [(a, t) for a, t in rows]
+
+    def name_candidates(self, key: str) -> list[tuple[str, int, str]]:
+        # Names holding any piece of the key, the best by bm25 (pieces shared, the rarer
+        # the more), for exact scoring by the caller.
+        pieces = sorted(author_names.trigrams(key))
+        match = " OR ".join('"' + p + '"' for p in pieces)
+        rows = self.conn.execute(
+            "SELECT n.name, n.papers, n.key FROM (SELECT rowid FROM author_grams "
+            "WHERE author_grams MATCH ? ORDER BY rank LIMIT ?) g "
+            "JOIN author_names n ON n.rowid = g.rowid",
+            (match, author_names.CANDIDATES),
+        )
+        return [(n, int(c), k) for n, c, k in rows]
 
 
 def _narrowed(match: str, filters: Filters) -> str:

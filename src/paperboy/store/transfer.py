@@ -87,6 +87,7 @@ TABLES: tuple[Table, ...] = (
     # Last: what the versions' triggers marked while they arrived is replaced by the
     # source's own marks (and `state` without the source's identity).
     Table("undated_months", _cols("month")),
+    Table("author_names", _cols("rowid, name, key, papers"), ("rowid",)),
     Table("state", _cols("key, value")),
 )
 _OWN = "store_id"  # a state key each store keeps for itself

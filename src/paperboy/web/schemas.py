@@ -118,6 +118,12 @@ class CategoryOut(BaseModel):
     papers: int
 
 
+class AuthorOut(BaseModel):
+    name: str = Field(description="as the papers spell it")
+    papers: int
+    similarity: float = Field(description="pg_trgm's strict word similarity to the name asked")
+
+
 class ProfileOut(BaseModel):
     name: str
     papers: int  # in its library (saved papers included)

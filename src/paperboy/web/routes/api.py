@@ -22,6 +22,18 @@ def categories(reader: ReaderDep) -> list[schemas.CategoryOut]:
     return [schemas.CategoryOut(category=c, papers=n) for c, n in reader.categories()]
 
 
+@router.get("/authors", summary="Author names like a name")
+def authors(
+    reader: ReaderDep,
+    name: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+) -> list[schemas.AuthorOut]:
+    """The names on papers here most like `name`, most alike first: the name as spelled,
+    then names a slip or another transliteration away (`Kaming He` finds `Kaiming He`)."""
+    found = reader.store.similar_authors(name, limit)
+    return [schemas.AuthorOut(name=a.name, papers=a.papers, similarity=a.similarity) for a in found]
+
+
 # Before the paper's own route: its `path` id would take the '/similar' too.
 @router.get("/papers/{arxiv_id:path}/similar", summary="A paper's similar papers")
 def similar_papers(
