@@ -13,6 +13,7 @@ letters, digits and single spaces the two agree.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -41,6 +42,7 @@ class AuthorName:
     similarity: float  # 1.0: the same key as the name asked for
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an import meets the same names file after file
 def name_key(name: str) -> str:
     """A name's letters and digits, accents dropped, lower case, words one space apart:
     `Jean-Luc Godärd` -> 'jean luc godard', `Nießner` -> 'niessner'."""

@@ -214,6 +214,11 @@ class Store(ABC):
         that index new rows in one statement at the end of it, or keep statistics)."""
         return None
 
+    def _names_inserted_after(self, last: int) -> None:
+        """Author names above rowid `last` may be new in this transaction (for engines that
+        index them in one statement at its end)."""
+        return None
+
     def _index_new_rows(self) -> None:
         """Bring the full-text index up to date with rows inserted in this transaction
         (before an update, which must find the old row indexed). Engines whose index keeps
@@ -240,8 +245,16 @@ class Store(ABC):
             self._insert(fresh, source)
             self._record_versions(papers)
             self._mark_undated(result.new + result.updated)
-            self.conn.executemany(author_names.UPSERT, author_names.upsert_rows(names))
+            self._count_names(author_names.upsert_rows(names))
         return result
+
+    def _count_names(self, rows: Sequence[tuple[str, str, int]]) -> None:
+        """Add papers to names' counts (a new name gets a rowid above every other's)."""
+        if not rows:
+            return
+        last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM author_names").fetchone()
+        self.conn.executemany(author_names.UPSERT, rows)
+        self._names_inserted_after(int(last[0]))
 
     def _replace(
         self, paper: Paper, old: Paper, source: str, result: UpsertResult, names: Counter[str]
@@ -726,6 +739,8 @@ class Store(ABC):
         )
         if table == "papers":
             self._inserted_after(min(int(r[0]) for r in rows) - 1, len(rows))
+        if table == "author_names":
+            self._names_inserted_after(min(int(r[0]) for r in rows) - 1)
 
     def clear_table(self, table: str) -> None:
         self.conn.execute(f"DELETE FROM {_known(table)}")

@@ -363,8 +363,9 @@ CREATE TABLE reading_list_papers (
 
 # Version 12: every author name with the number of papers it is on, for names typed with a
 # slip (paperboy.store.author_names): `key` is the name's letters and digits, and a trigram
-# index holds each key padded as pg_trgm pads it. The counts are filled from the papers
-# there are by the migration's Python step (`STEPS`), and kept by the store's writes.
+# index holds each key padded as pg_trgm pads it (new names are indexed in one statement
+# per transaction, as papers are). The counts are filled from the papers there are by the
+# migration's Python step (`STEPS`), and kept by the store's writes.
 _V12 = """
 CREATE TABLE author_names (
     rowid INTEGER PRIMARY KEY,
@@ -376,11 +377,9 @@ CREATE INDEX author_names_by_key ON author_names (key);
 CREATE VIRTUAL TABLE author_grams USING fts5 (
     grams, content = '', tokenize = 'trigram'
 );
-CREATE TRIGGER author_grams_insert AFTER INSERT ON author_names BEGIN
-    INSERT INTO author_grams (rowid, grams)
-    VALUES (new.rowid, '  ' || replace(new.key, ' ', '   ') || ' ');
-END;
 """
+# A name's key as author_grams holds it: each word padded as pg_trgm pads it.
+GRAMS = "'  ' || replace(key, ' ', '   ') || ' '"
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -395,6 +394,7 @@ def count_author_names(conn: sqlite3.Connection) -> None:
     if counts:
         _log.warning("counting the author names of %s: once", _path(conn))
     conn.executemany(author_names.UPSERT, author_names.upsert_rows(counts))
+    conn.execute(f"INSERT INTO author_grams (rowid, grams) SELECT rowid, {GRAMS} FROM author_names")
 
 
 # Python run after a version's statements, in its transaction.

@@ -22,7 +22,7 @@ from paperboy.store.base import (
     UpsertResult,
     is_category,
 )
-from paperboy.store.schema import migrate
+from paperboy.store.schema import GRAMS, migrate
 from paperboy.store.sqlite_fts import SQLiteText
 
 __all__ = ["ListingEntry", "SQLiteStore", "StoreBusyError", "UpsertResult", "is_category"]
@@ -56,6 +56,7 @@ class SQLiteStore(Store):
         # 64 MiB by default: FTS merges stay in memory; readers with a thread each use less
         self.sqlite.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         self._unindexed_after: int | None = None  # rows above this rowid await the FTS index
+        self._unindexed_names_after: int | None = None  # author names above this, too
         migrate(self.sqlite)
         self.text = SQLiteText(self)
         self._tables()
@@ -70,13 +71,13 @@ class SQLiteStore(Store):
                 yield
             return
         self._begin()
-        self._unindexed_after = None
+        self._unindexed_after = self._unindexed_names_after = None
         try:
             yield
             self._index_new_rows()
         except BaseException:
             self.sqlite.execute("ROLLBACK")
-            self._unindexed_after = None
+            self._unindexed_after = self._unindexed_names_after = None
             raise
         self.sqlite.execute("COMMIT")
 
@@ -127,6 +128,10 @@ class SQLiteStore(Store):
         if self._unindexed_after is None:
             self._unindexed_after = last
 
+    def _names_inserted_after(self, last: int) -> None:
+        if self._unindexed_names_after is None:
+            self._unindexed_names_after = last
+
     def _index_new_rows(self) -> None:
         """Add the rows inserted since the last call to the full-text index, in one statement.
 
@@ -134,6 +139,13 @@ class SQLiteStore(Store):
         instead of once per file makes bulk imports much faster. It always runs before the
         commit and before any update, so the index is in step whenever anyone can look.
         """
+        if self._unindexed_names_after is not None:
+            self.sqlite.execute(
+                f"INSERT INTO author_grams (rowid, grams) SELECT rowid, {GRAMS} "
+                "FROM author_names WHERE rowid > ?",
+                (self._unindexed_names_after,),
+            )
+            self._unindexed_names_after = None
         if self._unindexed_after is None:
             return
         self.sqlite.execute(
