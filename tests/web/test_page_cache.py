@@ -4,6 +4,7 @@ stale page once however many ask for it at the same time."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from fastapi.responses import Response
@@ -65,3 +66,52 @@ def test_a_failed_renewal_lets_the_next_request_try_again() -> None:
     with pytest.raises(RuntimeError, match="went away"):
         cache.page("/p", broken)
     assert cache.page("/p", lambda: Response(b"new", media_type="text/html")).body == b"new"
+
+
+def _page(text: str) -> Callable[[], Response]:
+    return lambda: Response(text.encode(), media_type="text/html")
+
+
+def test_while_the_server_is_busy_a_stale_page_is_renewed_in_the_background() -> None:
+    """After an update every page is stale; while one request renders, the first request
+    for another stale page gets it at once and the background renews it (once)."""
+    cache = PageCache(1 << 20)
+    for path in ("/busy", "/other"):
+        cache.page(path, _page(f"{path} before"))
+    cache.clear()
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> Response:
+        started.set()
+        release.wait(10)
+        return Response(b"/busy after", media_type="text/html")
+
+    renewed = threading.Event()
+    renders = 0
+
+    def other() -> Response:
+        nonlocal renders
+        renders += 1
+        renewed.set()
+        return Response(b"/other after", media_type="text/html")
+
+    busy = threading.Thread(target=cache.page, args=("/busy", slow))
+    busy.start()
+    assert started.wait(10)
+    assert cache.page("/other", other).body == b"/other before"  # not kept waiting
+    assert renewed.wait(10)  # ... and renewed meanwhile, by the background
+    release.set()
+    busy.join(10)
+    for _ in range(50):  # the background keeps it a moment after rendering it
+        if cache.page("/other", other).body == b"/other after":
+            break
+        threading.Event().wait(0.02)
+    assert cache.page("/other", other).body == b"/other after" and renders == 1
+    assert cache.page("/busy", slow).body == b"/busy after"
+
+
+def test_a_reader_alone_always_gets_the_fresh_page() -> None:
+    cache = PageCache(1 << 20)
+    for k in range(20):
+        cache.clear()
+        assert cache.page("/alone", _page(f"version {k}")).body == f"version {k}".encode()

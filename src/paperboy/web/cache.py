@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,6 +17,9 @@ from fastapi.responses import Response
 
 T = TypeVar("T")
 GZIP_LEVEL = 5  # a day page of 500 papers: about 6x smaller, in a few ms
+# Stale entries awaiting renewal in the background at most; past it, requests compute.
+MAX_RENEWALS = 256
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +50,12 @@ class PageCache:
     process without bound. When the store changes (`clear`), what is kept goes stale, not
     away: the first request for a stale entry computes it again, and requests for the same
     entry meanwhile get the stale one rather than each computing it too (after an update,
-    fifty readers of tonight's listing render it once). A race may compute a value twice,
-    which is harmless.
+    fifty readers of tonight's listing render it once). While another entry is being
+    computed (the server is busy: an update has just made everything stale and readers
+    are coming), a stale entry's first request gets it as it is too, and one background
+    thread renews it: after an update no reader waits for a page that is already there.
+    A reader alone always gets the fresh page. A race may compute a value twice, which is
+    harmless.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -55,7 +64,9 @@ class PageCache:
         self.bytes = 0
         self.generation = 0  # entries of an older generation are stale
         self.renewing: set[tuple[Any, ...]] = set()
+        self.computing = 0  # values being computed for a request right now
         self.lock = threading.Lock()
+        self.renewer = ThreadPoolExecutor(1, thread_name_prefix="paperboy-renew")
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         value: T = self._fetch(key, compute, lambda v: len(repr(v)))
@@ -75,6 +86,7 @@ class PageCache:
         size: Callable[[Any], int],
         keep: Callable[[Any], bool] = lambda value: True,
     ) -> Any:
+        busy = False
         with self.lock:
             hit = self.entries.get(key)
             if hit is not None:
@@ -82,16 +94,41 @@ class PageCache:
                 if hit[1] == self.generation or key in self.renewing:
                     return hit[2]  # fresh, or stale while another request renews it
                 self.renewing.add(key)
+                busy = self.computing > 0 and len(self.renewing) <= MAX_RENEWALS
             generation = self.generation
+            if busy:
+                self.renewer.submit(self._renew, key, compute, size, keep, generation)
+                return hit[2]
+            self.computing += 1
         try:
             value = compute()
         finally:
-            if hit is not None:
-                with self.lock:
+            with self.lock:
+                self.computing -= 1
+                if hit is not None:
                     self.renewing.discard(key)
         if keep(value):
             self._keep(key, size(value), generation, value)
         return value
+
+    def _renew(
+        self,
+        key: tuple[Any, ...],
+        compute: Callable[[], Any],
+        size: Callable[[Any], int],
+        keep: Callable[[Any], bool],
+        generation: int,
+    ) -> None:
+        """Compute a stale entry again in the background (its readers got the stale one)."""
+        try:
+            value = compute()
+            if keep(value):
+                self._keep(key, size(value), generation, value)
+        except Exception:  # the next request for it computes it, and shows the error
+            _log.exception("renewing %r in the background failed", key)
+        finally:
+            with self.lock:
+                self.renewing.discard(key)
 
     def _keep(self, key: tuple[Any, ...], size: int, generation: int, value: Any) -> None:
         if size > self.max_bytes // 4:  # one entry never takes the cache over
