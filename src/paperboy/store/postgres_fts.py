@@ -319,9 +319,15 @@ class PostgresText:
                 (str(author_names.THRESHOLD),),
             )
             self._threshold_set = True
-        rows = self.conn.execute(
-            "SELECT name, papers, key FROM author_names WHERE key %>> ? AND papers > 0 "
-            "ORDER BY strict_word_similarity(?, key) DESC, papers DESC, name LIMIT ?",
-            (key, key, author_names.CANDIDATES),
-        )
+        # The planner costs strict_word_similarity as nothing and reads the whole table
+        # (2021: 38,859 names, 60-150 ms) where the index takes 5-15 ms.
+        self.conn.execute("SET enable_seqscan = off")
+        try:
+            rows = self.conn.execute(
+                "SELECT name, papers, key FROM author_names WHERE key %>> ? AND papers > 0 "
+                "ORDER BY strict_word_similarity(?, key) DESC, papers DESC, name LIMIT ?",
+                (key, key, author_names.CANDIDATES),
+            ).fetchall()
+        finally:
+            self.conn.execute("RESET enable_seqscan")
         return [(n, int(c), k) for n, c, k in rows]

@@ -96,7 +96,7 @@ class PageCache:
                 self.renewing.add(key)
                 busy = self.computing > 0 and len(self.renewing) <= MAX_RENEWALS
             generation = self.generation
-            if busy:
+            if busy and hit is not None:
                 self.renewer.submit(self._renew, key, compute, size, keep, generation)
                 return hit[2]
             self.computing += 1
