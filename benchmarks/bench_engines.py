@@ -101,7 +101,8 @@ def measure(where: Location, label: str, args: argparse.Namespace) -> dict[str, 
     result: dict[str, object] = {"engine": label, "papers": papers}
     # Twice: right after the import (what the server's cache holds of it), then again.
     result["search_first_ms"] = bench_search(where, queries)["all"]
-    result["search_ms"] = bench_search(where, queries)["all"]
+    again = bench_search(where, queries)
+    result["search_ms"], result["search_by_kind_ms"] = again["all"], again["by_kind"]
     result["listing_ms"] = bench_listing(where, args.days)
     server = Server(where, cache_mb=0)
     try:
@@ -125,6 +126,13 @@ def table(results: list[dict[str, object]]) -> str:
         for cut in ("p50", "p99"):
             cells = [f"{r[key][cut]:.1f}" for r in results]  # type: ignore[index]
             rows.append(f"| {name} {cut} (ms) | " + " | ".join(cells) + " |")
+    kinds_seen = sorted(results[0]["search_by_kind_ms"])  # type: ignore[call-overload]
+    for kind in kinds_seen:
+        cells = [
+            "{p50:.1f} / {p99:.1f}".format(**r["search_by_kind_ms"][kind])  # type: ignore[index]
+            for r in results
+        ]
+        rows.append(f"| search p50 / p99 (ms): {kind} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -133,6 +141,10 @@ def main() -> None:
     parser.add_argument("--corpus", choices=["archive", "2021"], default="archive")
     parser.add_argument("--papers", type=int, default=0, help="scaled corpus size (0: none)")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="leave the cluster running, to look")
+    parser.add_argument(
+        "--engines", choices=["both", "sqlite", "postgresql"], default="both", help="which to run"
+    )
     parser.add_argument("--days", type=int, default=50)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "pb-lab")
@@ -146,7 +158,10 @@ def main() -> None:
     try:
         pg = server.database()
         results = []
-        for label, where in (("SQLite", lite), ("PostgreSQL", pg)):
+        engines = [("SQLite", lite, "sqlite"), ("PostgreSQL", pg, "postgresql")]
+        for label, where, name in engines:
+            if args.engines not in ("both", name):
+                continue
             seconds = scaled(where, args.papers) if args.papers else imported(where, source)
             print(f"{label}: imported in {seconds:.1f} s", file=sys.stderr)
             result = measure(where, label, args)
@@ -155,8 +170,11 @@ def main() -> None:
         print(json.dumps(results, indent=1))
         print(table(results))
     finally:
-        server.stop()
-        shutil.rmtree(server.root, ignore_errors=True)
+        if args.keep:
+            print(f"the cluster is left running: {pg} (data in {server.root})", file=sys.stderr)
+        else:
+            server.stop()
+            shutil.rmtree(server.root, ignore_errors=True)
 
 
 if __name__ == "__main__":
