@@ -84,6 +84,15 @@ QUERIES = [
     'abstract : "self supervised"',
     'comment : "cvpr"',
     '"3d" AND "detection"',
+    # Title terms, which PostgreSQL narrows by its index of titles alone (schema version 3).
+    'title : "neural radiance"',
+    'title : "segment" *',
+    '(title : "transformer") AND ("medical")',
+    '(title : "gan") OR (title : "diffusion")',
+    '(title : "gan") OR ("diffusion")',
+    '(title : "detection") NOT (title : "3d")',
+    '("detection") NOT (title : "3d")',
+    '(title : "point cloud") AND (abstract : "lidar")',
 ]
 
 

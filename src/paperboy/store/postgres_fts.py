@@ -181,6 +181,25 @@ def _tsquery(node: _Node, lexemes: dict[_Phrase, str]) -> str:
     return f"({left}) & !({right})" if left != _ALL else f"!({right})"
 
 
+def _titles(node: _Node, lexemes: dict[_Phrase, str]) -> str | None:
+    """A tsquery every match of `node` satisfies in its title lexemes alone, built from its
+    `ti:` phrases (None when it has no such condition): a phrase of the title as itself, AND
+    of what its parts require, OR only when each alternative requires one, NOT's left."""
+    if isinstance(node, _Phrase):
+        query = lexemes.get(node) or ""
+        return query.replace(":A", "").replace(":*A", ":*") if node.column == "title" else None
+    if not isinstance(node, _Op):
+        return None
+    left = _titles(node.left, lexemes)
+    if node.op == "NOT":
+        return left
+    right = _titles(node.right, lexemes)
+    if node.op == "AND":
+        parts = [p for p in (left, right) if p]
+        return " & ".join(f"({p})" for p in parts) if parts else None
+    return f"({left}) | ({right})" if left and right else None
+
+
 def _labelled(query: str, phrase: _Phrase) -> str:
     """phraseto_tsquery's text with the phrase's weight on every lexeme and the prefix mark
     on its last one."""
@@ -206,6 +225,11 @@ class PostgresText:
     def tsquery(self, match: str) -> str | None:
         """The tsquery text of a MATCH expression; None when it can match every paper (it
         held only category tokens) — and '' when it can match none."""
+        return self._queries(match)[0]
+
+    def _queries(self, match: str) -> tuple[str | None, str | None]:
+        """The tsquery of a MATCH expression (as `tsquery`), and one its matches must match
+        in their titles alone (None: no such condition)."""
         tree = _parse(match)
         phrases = list(dict.fromkeys(_phrases(tree)))
         lexemes: dict[_Phrase, str] = {}
@@ -213,16 +237,22 @@ class PostgresText:
             rows = self.conn.execute(_LEXEMES, ([p.text for p in phrases],)).fetchall()
             lexemes = {p: _labelled(r[0] or "", p) for p, r in zip(phrases, rows, strict=True)}
         query = _tsquery(tree, lexemes)
-        return None if query == _ALL else "" if query == _NONE else query
+        return (None if query == _ALL else "" if query == _NONE else query), _titles(tree, lexemes)
 
     def _matching(self, match: str, alias: str) -> tuple[str, list[object]]:
         """SQL condition on papers `alias` for a MATCH expression."""
-        query = self.tsquery(match)
+        query, titles = self._queries(match)
         if query is None:
             return "1 = 1", []
         if query == "":
             return "1 = 0", []
-        return f"{alias}.search @@ ?::tsquery", [query]
+        if not titles:
+            return f"{alias}.search @@ ?::tsquery", [query]
+        # Both: the title index finds the few candidates, the whole vector decides.
+        return (
+            f"ts_filter({alias}.search, '{{a}}') @@ ?::tsquery AND {alias}.search @@ ?::tsquery",
+            [titles, query],
+        )
 
     def search(
         self,
@@ -302,9 +332,9 @@ class PostgresText:
         return {int(r): Marked(t, s) for r, t, s in rows}
 
     def titled(self, tokens: Sequence[str], limit: int) -> list[tuple[str, str]]:
-        query = " & ".join(f"'{t}':A" for t in tokens)  # tokens are [a-z0-9]+
+        query = " & ".join(f"'{t}'" for t in tokens)  # tokens are [a-z0-9]+
         rows = self.conn.execute(
-            "SELECT arxiv_id, title FROM papers WHERE search @@ ?::tsquery "
+            "SELECT arxiv_id, title FROM papers WHERE ts_filter(search, '{a}') @@ ?::tsquery "
             "ORDER BY arxiv_id LIMIT ?",
             (query, limit),
         )
