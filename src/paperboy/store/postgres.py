@@ -72,7 +72,7 @@ class _Connection:
 def connect(url: str) -> psycopg.Connection[Any]:
     """A connection to the store's database, named for the server's activity views."""
     try:
-        return psycopg.connect(
+        conn = psycopg.connect(
             url,
             autocommit=True,
             application_name=f"paperboy pid {os.getpid()} on {socket.gethostname()}",
@@ -81,6 +81,11 @@ def connect(url: str) -> psycopg.Connection[Any]:
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreConnectError(f"{_safe(url)}: cannot connect: {reason}") from None
+    # psycopg prepares a statement run five times, and after five more PostgreSQL plans it
+    # once for any value: a generic plan for "the newest 5,000 papers matching ?" reads every
+    # match of a common word (600k papers: 1 s, not 40 ms). Plan each run for its values.
+    conn.execute("SET plan_cache_mode = force_custom_plan")
+    return conn
 
 
 def _safe(url: str) -> str:

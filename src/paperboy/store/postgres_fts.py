@@ -273,7 +273,8 @@ class PostgresText:
             )
             return [Ranked(r, a, 0.0) for r, a in newest], None
         # As SQLite's: rank the newest `candidates` matches, counting them on the way; a
-        # lower score is a better paper (bm25's sign).
+        # lower score is a better paper (bm25's sign). The whole vector's query is the last
+        # of the match's arguments.
         rank = f"-ts_rank('{_RANK_WEIGHTS}', p.search, ?::tsquery, 1)" if margs else "0.0::float8"
         rows = self.conn.execute(
             f"SELECT r.rowid, p.arxiv_id, r.score, r.total FROM (SELECT rowid, score, "
@@ -281,7 +282,7 @@ class PostgresText:
             f"FROM papers p WHERE {matches} AND {where} ORDER BY p.rowid DESC LIMIT ?) c "
             "ORDER BY score, rowid DESC LIMIT ? OFFSET ?) r "
             "JOIN papers p ON p.rowid = r.rowid ORDER BY r.score, r.rowid DESC",
-            [*margs, *margs, *fargs, candidates, limit, offset],
+            [*margs[-1:], *margs, *fargs, candidates, limit, offset],
         ).fetchall()
         total = int(rows[0][3]) if rows else None
         return [Ranked(r, a, float(s)) for r, a, s, _ in rows], total
