@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -288,7 +287,6 @@ class _Taste:
         return score, reasons
 
 
-@lru_cache(maxsize=1 << 16)  # each ranking folds every author of the day's ~500 papers
 def _phrase(term: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in term.split()]
     return re.compile(r"\b" + r"[\s-]+".join(words) + r"s?\b", re.IGNORECASE)

@@ -387,23 +387,27 @@ def parse(
         return ParsedQuery(cleaned, match, filters, tuple(notes))
     words, constraint, excluded = meaning(tree)
     syntax = any(_is_syntax(t) for t in parser.toks)
-    authors = tuple(dict.fromkeys(_author_names(tree)))
+    # The names asked for in `au:` terms (those of exclusions are not).
+    authors = tuple(
+        dict.fromkeys(
+            t.text for t in _included(tree) if t.column == "authors" and _has_token(t.text)
+        )
+    )
     return ParsedQuery(
         cleaned, match, filters, tuple(notes), syntax, words, constraint, excluded, authors
     )
 
 
-def _author_names(node: Node) -> Iterator[str]:
-    """The texts of the `au:` terms a paper must match (those of exclusions are not)."""
+def _included(node: Node) -> Iterator[Term]:
+    """The terms of a query tree outside its exclusions, in order."""
     if isinstance(node, Term):
-        if node.column == "authors" and _has_token(node.text):
-            yield node.text
+        yield node
     elif isinstance(node, All):
         for part in node.include:
-            yield from _author_names(part)
+            yield from _included(part)
     elif isinstance(node, Any_):
         for part in node.parts:
-            yield from _author_names(part)
+            yield from _included(part)
 
 
 def _is_syntax(tok: _Tok) -> bool:
@@ -417,7 +421,7 @@ def meaning(tree: Node) -> tuple[str, str | None, str | None]:
     """A query as search by meaning reads it: its free words (terms in no field, outside
     exclusions) to turn into a vector, and what must match besides, as FTS5 expressions:
     the field terms (`au:he`) and the top level's words to leave out (`-survey`)."""
-    words = " ".join(_free_words(tree))
+    words = " ".join(t.text for t in _included(tree) if t.column is None)
     exclude = tree.exclude if isinstance(tree, All) else ()
     kept = All(tree.include) if isinstance(tree, All) else tree
     rest = _strip_free(kept)
@@ -425,18 +429,6 @@ def meaning(tree: Node) -> tuple[str, str | None, str | None]:
     terms = tuple(n for n in exclude if not isinstance(n, Category))
     excluded = _Compiler([]).compile(Any_(terms)) if terms else None
     return words, constraint, excluded
-
-
-def _free_words(node: Node) -> Iterator[str]:
-    if isinstance(node, Term):
-        if node.column is None:
-            yield node.text
-    elif isinstance(node, All):
-        for part in node.include:
-            yield from _free_words(part)
-    elif isinstance(node, Any_):
-        for part in node.parts:
-            yield from _free_words(part)
 
 
 def _strip_free(node: Node) -> Node | None:

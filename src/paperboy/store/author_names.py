@@ -58,12 +58,6 @@ def trigrams(key: str) -> frozenset[str]:
     )  # fmt: skip
 
 
-def padded(key: str) -> str:
-    """The key as one text whose three-letter windows include all its pieces (for SQLite's
-    trigram tokenizer; windows across words, ending in two spaces, are never asked for)."""
-    return "".join(f"  {word} " for word in key.split())
-
-
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
@@ -84,17 +78,13 @@ def likeness(asked: frozenset[str], key: str) -> float:
     return best
 
 
-def counted(authors: Iterable[Sequence[str]]) -> Counter[str]:
-    """How many of these papers (each its list of names) each name is on."""
-    counts: Counter[str] = Counter()
-    for names in authors:
-        counts.update(set(names))
-    return counts
-
-
 def counted_json(rows: Iterable[Sequence[str]]) -> Counter[str]:
-    """As `counted`, over the store's `authors` column (a JSON list per row)."""
-    return counted(json.loads(authors) for (authors,) in rows)
+    """How many of these papers each name is on, from the store's `authors` column (a JSON
+    list per row)."""
+    counts: Counter[str] = Counter()
+    for (authors,) in rows:
+        counts.update(set(json.loads(authors)))
+    return counts
 
 
 def ranked(key: str, candidates: Iterable[tuple[str, int, str]], limit: int) -> list[AuthorName]:

@@ -378,7 +378,8 @@ CREATE VIRTUAL TABLE author_grams USING fts5 (
     grams, content = '', tokenize = 'trigram'
 );
 """
-# A name's key as author_grams holds it: each word padded as pg_trgm pads it.
+# A name's key as author_grams holds it: each word padded as pg_trgm pads it, so its
+# three-letter windows hold every piece (windows across words are never asked for).
 GRAMS = "'  ' || replace(key, ' ', '   ') || ' '"
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
