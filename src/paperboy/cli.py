@@ -219,6 +219,7 @@ def import_(
     from rich.progress import Progress
 
     from paperboy import importer
+    from paperboy.digest_worker import WorkerError
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -234,6 +235,10 @@ def import_(
             _keep_index(s)
     except StoreBusyError as exc:
         raise fail(str(exc)) from None
+    except WorkerError as exc:
+        raise fail(
+            f"{exc}; every file stored so far is whole: run the same import again to finish"
+        ) from None
     if report.rejected:
         raise typer.Exit(code=1)
 

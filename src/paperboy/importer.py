@@ -2,42 +2,29 @@
 
 A JSON-lines backup (what `export --format json` writes) is checked whole first, then loaded
 a day at a time, so that it too goes in only when every line of it is right while memory
-and the time the write lock is held stay bounded.
+and the time the write lock is held stay bounded. Files are read by paperboy.digests; a
+large import reads them in a second process (paperboy.digest_worker) while this one writes.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from itertools import groupby
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from paperboy.formats import collector, listing
-from paperboy.formats.collector import FormatError
+from paperboy import digest_worker
+from paperboy.digests import Digest, Repair, read_digests
+from paperboy.formats import listing
 from paperboy.listings import refresh_announcements
-from paperboy.record import Paper, RecordError, Version, split_id
 from paperboy.store import ListingEntry, Store, UpsertResult
-from paperboy.textfix import repair, xml_safe
 from paperboy.wording import plural
 
-
-@dataclass(frozen=True, slots=True)
-class Repair:
-    path: str
-    arxiv_id: str
-    field: str
-    before: str
-    after: str
-    still_broken: bool
-    kind: str = "mojibake"  # mojibake | xml (characters XML cannot carry, removed)
+__all__ = ["Digest", "ImportReport", "Repair", "import_paths", "iter_files", "read_digests"]
 
 
 @dataclass(slots=True)
@@ -198,110 +185,83 @@ BATCH_SECONDS = 0.5
 LOCK_GAP = 0.11
 
 
-@dataclass(slots=True)
-class Digest:
-    """One file read and repaired, ready to load: papers (format A) or a listing (format B)."""
-
-    path: Path
-    papers: list[Paper] | None = None
-    listing: listing.ListingFile | None = None
-    repairs: list[Repair] = field(default_factory=list)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    error: str | None = None
-    part: bool = False  # a later part of a file already counted (JSON lines, a day at a time)
-
-
 def import_paths(
     store: Store,
     paths: Iterable[str | Path],
     on_file: Callable[[Path], None] | None = None,
     *,
     date_announcements: bool = True,
+    worker: bool | None = None,
 ) -> ImportReport:
     """Load digest files, then (unless told not to) date the announcements of every version
-    in the id months that changed, so listings of those days are right at once."""
+    in the id months that changed, so listings of those days are right at once.
+
+    `worker`: read and parse the files in a second process while this one writes (None:
+    when they hold more than digest_worker.WORTH_BYTES)."""
     report = ImportReport()
-    # One file at a time: memory stays flat however large the input is. (A reading thread
-    # was tried: contention for the GIL made it slower than this.)
-    digests = (d for path in iter_files(paths, report) for d in read_digests(path))
-    pending: deque[Digest] = deque()
-    while pending or (pending := deque(_next_batch(digests))):
-        # Files are read and parsed before the write lock is taken, and a transaction stops
-        # taking files after BATCH_SECONDS of writing: the lock is held briefly, and another
-        # writer waiting for it gets in between two batches.
-        with store.transaction():
-            began = time.monotonic()
-            while pending and time.monotonic() - began < BATCH_SECONDS:
-                digest = pending.popleft()
-                load(store, digest, report)
-                if on_file is not None and not digest.part:
-                    on_file(digest.path)
-        if pending:
-            # SQLite's waiting writers poll (at most 100 ms apart), they do not queue: taking
-            # the lock again at once would starve them, so leave it free for one poll.
-            time.sleep(LOCK_GAP)
+    files = list(iter_files(paths, report))
+    if worker is None:
+        worker = digest_worker.worth_it(files)
+    if worker:
+        with digest_worker.parsed(files) as digests:
+            _load_all(store, digests, report, on_file)
+    else:
+        # One file at a time: memory stays flat however large the input is.
+        _load_all(store, (d for path in files for d in read_digests(path)), report, on_file)
     if date_announcements:
         # Every month this import changed is pending, and so is any a killed run left.
         refresh_announcements(store)
     return report
 
 
-def _next_batch(digests: Iterator[Digest]) -> list[Digest]:
-    """The next digests, up to BATCH_PAPERS papers or BATCH_SECONDS of reading."""
-    batch: list[Digest] = []
-    papers, began = 0, time.monotonic()
-    while papers < BATCH_PAPERS and time.monotonic() - began < BATCH_SECONDS:
+def _load_all(
+    store: Store,
+    digests: Iterator[Digest],
+    report: ImportReport,
+    on_file: Callable[[Path], None] | None,
+) -> None:
+    """Files are read before the write lock is taken, and a transaction stops taking files
+    after BATCH_SECONDS of writing: the lock is held briefly, and another writer waiting for
+    it gets in between two transactions."""
+    pending: deque[Digest] = deque()
+    queued = 0  # papers in pending
+    gap = 0.0
+    while True:
+        queued = _read_ahead(pending, queued, digests, gap)
+        if not pending:
+            return
+        with store.transaction():
+            began = time.monotonic()
+            while pending and time.monotonic() - began < BATCH_SECONDS:
+                digest = pending.popleft()
+                queued -= _papers(digest)
+                load(store, digest, report)
+                if on_file is not None and not digest.part:
+                    on_file(digest.path)
+        # SQLite's waiting writers poll (at most 100 ms apart), they do not queue: taking
+        # the lock again at once would starve them, so leave it free for one poll.
+        gap = LOCK_GAP
+
+
+def _read_ahead(pending: deque[Digest], queued: int, digests: Iterator[Digest], gap: float) -> int:
+    """Read digests into `pending` up to BATCH_PAPERS papers or BATCH_SECONDS of reading,
+    taking at least `gap` seconds (sleeping for what the reading did not fill) unless
+    nothing is left to write. Returns the papers pending."""
+    began = time.monotonic()
+    while queued < BATCH_PAPERS and time.monotonic() - began < BATCH_SECONDS:
         digest = next(digests, None)
         if digest is None:
             break
-        batch.append(digest)
-        papers += len(digest.papers or ()) + len(digest.listing.entries if digest.listing else ())
-    return batch
+        pending.append(digest)
+        queued += _papers(digest)
+    left = gap - (time.monotonic() - began)
+    if pending and left > 0:
+        time.sleep(left)
+    return queued
 
 
-def read_digests(path: Path) -> Iterator[Digest]:
-    """A file as the units it loads in: one for a digest, a day at a time for JSON lines
-    (known by their first character, whatever the file is called)."""
-    if _first_char(path) == "{":
-        yield from read_json_lines(path)
-    else:
-        yield read_digest(path)
-
-
-def _first_char(path: Path) -> str:
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(4)
-    except OSError:
-        return ""  # read_digest reports it
-    return head.removeprefix(b"\xef\xbb\xbf")[:1].decode("latin-1")
-
-
-def read_digest(path: Path) -> Digest:
-    """Read one digest file of either format; errors are kept on the result, not raised."""
-    digest = Digest(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is no part of the text
-        first = text.split("\n", 1)[0]
-        if collector.looks_like(first):
-            day = collector.parse(text, path)
-            papers = _latest_once(day.papers, digest)
-            digest.papers = [_repaired(p, digest) for p in papers]
-        elif listing.looks_like(first):
-            digest.listing = _repaired_listing(listing.parse(text, path), digest)
-        else:
-            raise FormatError(path, 1, f"not a digest file of a known format: {first[:60]!r}")
-    except (FormatError, OSError, UnicodeDecodeError) as exc:
-        digest.error = _reason(exc)
-    return digest
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 at byte {exc.start}"
-    if isinstance(exc, FormatError):
-        return f"line {exc.line}: {exc.message}"
-    return str(exc)
+def _papers(digest: Digest) -> int:
+    return len(digest.papers or ()) + len(digest.listing.entries if digest.listing else ())
 
 
 def load(store: Store, digest: Digest, report: ImportReport) -> None:
@@ -317,184 +277,6 @@ def load(store: Store, digest: Digest, report: ImportReport) -> None:
     report.repairs += digest.repairs
     report.duplicates += digest.duplicates
     report.files += 0 if digest.part else 1
-
-
-def _latest_once(papers: list[Paper], digest: Digest) -> list[Paper]:
-    """The latest version of each id, at the place the id first appeared."""
-    chosen: dict[str, Paper] = {}
-    for p in papers:
-        seen = chosen.get(p.arxiv_id)
-        if seen is None:
-            chosen[p.arxiv_id] = p
-            continue
-        digest.duplicates.append((str(digest.path), p.arxiv_id))
-        if p.version >= seen.version:
-            chosen[p.arxiv_id] = p
-    return list(chosen.values())
-
-
-# Fields repaired of mojibake; every string field is cleared of what XML cannot carry.
-_PROSE = ("title", "abstract", "comment", "journal_ref")
-_PLAIN = ("primary_category", "doi", "abs_url", "pdf_url")
-
-
-def _repaired(p: Paper, digest: Digest) -> Paper:
-    changes: dict[str, object] = {}
-    for name in (*_PROSE, *_PLAIN):
-        value = getattr(p, name)
-        if value is not None:
-            fixed = _repair_field(value, p.arxiv_id, name, digest, mojibake=name in _PROSE)
-            if fixed != value:
-                changes[name] = fixed
-    for name in ("authors", "categories"):
-        values: list[str] = getattr(p, name)
-        fixed_list = [
-            _repair_field(v, p.arxiv_id, name, digest, mojibake=name == "authors") for v in values
-        ]
-        if fixed_list != values:
-            changes[name] = fixed_list
-    return p.with_changes(**changes) if changes else p
-
-
-def _repaired_listing(day: listing.ListingFile, digest: Digest) -> listing.ListingFile:
-    entries = [
-        replace(
-            e,
-            title=_repair_field(e.title, e.arxiv_id, "title", digest, mojibake=False),
-            abstract=_repair_field(e.abstract, e.arxiv_id, "abstract", digest, mojibake=False),
-        )
-        for e in day.entries
-    ]
-    return replace(day, entries=entries)
-
-
-def _repair_field(value: str, arxiv_id: str, name: str, digest: Digest, *, mojibake: bool) -> str:
-    safe = xml_safe(value)
-    if safe != value:
-        digest.repairs.append(Repair(str(digest.path), arxiv_id, name, value, safe, False, "xml"))
-    if not mojibake:
-        return safe
-    fixed, broken = repair(safe)
-    if fixed != safe or broken:
-        digest.repairs.append(Repair(str(digest.path), arxiv_id, name, safe, fixed, broken))
-    return fixed
-
-
-# ---------------------------------------------------------------- JSON lines
-
-
-def read_json_lines(path: Path) -> Iterator[Digest]:
-    """A JSON-lines file a day at a time, once every line of it has been checked.
-
-    Consecutive lines of one submission day load together (export writes them in store
-    order), so each day's papers keep their order among equal timestamps.
-    """
-    try:
-        for _ in _json_papers(path):
-            pass
-    except (FormatError, OSError, UnicodeDecodeError) as exc:
-        yield Digest(path, error=_reason(exc))
-        return
-    first = True
-    for _, group in groupby(_json_papers(path), key=lambda p: p.submitted_day):
-        digest = Digest(path, part=not first)
-        digest.papers = [_repaired(p, digest) for p in _latest_once(list(group), digest)]
-        first = False
-        yield digest
-
-
-def _json_papers(path: Path) -> Iterator[Paper]:
-    with path.open(encoding="utf-8-sig") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield paper_from_json(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise FormatError(
-                    path, number, f"not JSON: {exc.msg} at column {exc.colno}"
-                ) from None
-            except (KeyError, TypeError, ValueError) as exc:
-                raise FormatError(path, number, _json_problem(exc)) from None
-
-
-def _json_problem(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"no {exc.args[0]!r} field"
-    return str(exc)
-
-
-def paper_from_json(obj: Any) -> Paper:
-    """A paper from what export.paper_json wrote; ValueError/TypeError/KeyError when wrong."""
-    if not isinstance(obj, dict):
-        raise TypeError("a line must hold a JSON object")
-    arxiv_id, version = split_id(_text(obj, "arxiv_id"))
-    if version is not None:
-        raise RecordError(f"arxiv_id: {obj['arxiv_id']!r} holds a version")
-    return Paper(
-        arxiv_id=arxiv_id,
-        version=_number(obj, "version"),
-        title=_text(obj, "title"),
-        authors=_texts(obj, "authors"),
-        categories=_texts(obj, "categories"),
-        primary_category=_text(obj, "primary_category"),
-        published=_stamp(obj, "published"),
-        updated=_stamp(obj, "updated"),
-        abstract=_text(obj, "abstract"),
-        comment=_text(obj, "comment", optional=True),
-        journal_ref=_text(obj, "journal_ref", optional=True),
-        doi=_text(obj, "doi", optional=True),
-        abs_url=_text(obj, "abs_url"),
-        pdf_url=_text(obj, "pdf_url"),
-        versions=[_json_version(v) for v in obj.get("versions") or []],
-    )
-
-
-def _json_version(obj: Any) -> Version:
-    if not isinstance(obj, dict):
-        raise TypeError("versions: each version must be a JSON object")
-    announced = _text(obj, "announced", optional=True)
-    how = obj.get("announced_how")
-    if how not in (None, "observed", "inferred"):
-        raise ValueError(f"announced_how: {how!r} is not 'observed' or 'inferred'")
-    return Version(
-        number=_number(obj, "number"),
-        submitted=None if obj.get("submitted") is None else _stamp(obj, "submitted"),
-        announced=None if announced is None else date.fromisoformat(announced),
-        announced_observed=how == "observed",
-    )
-
-
-def _text(obj: dict[str, Any], name: str, *, optional: bool = False) -> Any:
-    value = obj[name] if not optional else obj.get(name)
-    if not isinstance(value, str) and not (optional and value is None):
-        raise TypeError(f"{name}: expected text, found {value!r}")
-    return value
-
-
-def _texts(obj: dict[str, Any], name: str) -> list[str]:
-    value = obj[name]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{name}: expected a list of texts")
-    return value
-
-
-def _number(obj: dict[str, Any], name: str) -> int:
-    value = obj[name]
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise TypeError(f"{name}: expected a positive whole number, found {value!r}")
-    return value
-
-
-def _stamp(obj: dict[str, Any], name: str) -> datetime:
-    value = _text(obj, name)
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name}: not a timestamp: {value!r}") from None
-    if stamp.tzinfo is None:
-        raise ValueError(f"{name}: no time zone in {value!r}")
-    return stamp
 
 
 def _load_listing(store: Store, day: listing.ListingFile, path: str, report: ImportReport) -> None:
