@@ -1,7 +1,8 @@
 """Digest files read and parsed in a second process while the importer writes.
 
 Parsing and repairing is about a third of a large import's time, and the writer is the
-other two thirds: with the reading in a process of its own, both cores work. The worker
+other two thirds: with the reading in a process of its own (which also makes the rows the
+store writes, paperboy.store.rows), both cores work. The worker
 is a fresh interpreter (not multiprocessing, whose spawn would run the caller's main
 script again). It takes the file names on stdin and sends each Digest back, in order, as
 a pickle framed by its length; an empty frame says it has finished, so a worker that dies
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from paperboy.digests import Digest, read_digests
+from paperboy.store.rows import rows_of
 
 # Below this much input a second interpreter's start (~0.2 s) is not worth it.
 WORTH_BYTES = 16 * 1024 * 1024
@@ -146,6 +148,8 @@ def main() -> None:
     sender.start()
     for path in files:
         for digest in read_digests(path):
+            if digest.papers is not None:  # the writer's rows made here, off its core
+                digest.rows = rows_of(digest.papers, digest.source)
             outbox.put(pickle.dumps(digest, protocol=pickle.HIGHEST_PROTOCOL))
     outbox.put(b"")
     sender.join()

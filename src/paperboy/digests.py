@@ -13,12 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paperboy.formats import collector, listing
 from paperboy.formats.collector import FormatError
 from paperboy.record import Paper, RecordError, Version, split_id
 from paperboy.textfix import repair, xml_safe
+
+if TYPE_CHECKING:
+    from paperboy.store.rows import PaperRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,12 @@ class Digest:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None
     part: bool = False  # a later part of a file already counted (JSON lines, a day at a time)
+    rows: PaperRows | None = None  # the papers' rows for the store, when made ahead
+
+    @property
+    def source(self) -> str:
+        """What the store records as the papers' source."""
+        return f"collector:{self.path}"
 
 
 def read_digests(path: Path) -> Iterator[Digest]:

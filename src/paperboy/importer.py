@@ -269,11 +269,10 @@ def load(store: Store, digest: Digest, report: ImportReport) -> None:
     if digest.error is not None:
         report.rejected.append((str(digest.path), digest.error))
         return
-    source = str(digest.path)
     if digest.papers is not None:
-        report.add(store.upsert(digest.papers, source=f"collector:{source}"))
+        report.add(store.upsert(digest.papers, digest.source, digest.rows))
     elif digest.listing is not None:
-        _load_listing(store, digest.listing, source, report)
+        _load_listing(store, digest.listing, str(digest.path), report)
     report.repairs += digest.repairs
     report.duplicates += digest.duplicates
     report.files += 0 if digest.part else 1

@@ -15,8 +15,8 @@ from paperboy.store.base import (
     StoreBusyError,
     StoreConnectError,
     UpsertResult,
-    is_category,
 )
+from paperboy.store.rows import is_category
 from paperboy.store.sqlite import SQLiteStore
 
 __all__ = [

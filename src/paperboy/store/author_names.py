@@ -106,6 +106,10 @@ UPSERT = (
 )
 
 
-def upsert_rows(delta: Counter[str]) -> list[tuple[str, str, int]]:
-    """The rows that add `delta` (name -> papers gained, or lost when negative)."""
-    return [(name, name_key(name), n) for name, n in sorted(delta.items()) if n]
+def upsert_rows(
+    delta: Counter[str], keys: dict[str, str] | None = None
+) -> list[tuple[str, str, int]]:
+    """The rows that add `delta` (name -> papers gained, or lost when negative); `keys`:
+    names' keys already made."""
+    keys = keys or {}
+    return [(name, keys.get(name) or name_key(name), n) for name, n in sorted(delta.items()) if n]

@@ -24,6 +24,7 @@ from paperboy.store.author_names import AuthorName
 from paperboy.store.deliveries import DeliveryTables
 from paperboy.store.profiles import ProfileTables
 from paperboy.store.reading_lists import ReadingListTables
+from paperboy.store.rows import PaperRows, category_rows, paper_row, rows_of
 from paperboy.store.vectors import VectorTables
 from paperboy.textfix import is_degraded_copy
 
@@ -39,7 +40,6 @@ LOCK_NOTICE = 2.0
 
 # Real arXiv categories (cs.CV, math.AG, hep-th, q-bio.NC), as opposed to MSC/ACM class
 # strings that the API also lists as category terms.
-_CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]+)?$")
 _NEW_STYLE = re.compile(r"^[0-9]{4}\.")  # 2103.15358, not hep-th/9901001
 _SET_STATE = (
     "INSERT INTO state (key, value) VALUES (?, ?) "
@@ -93,10 +93,6 @@ class StoreConnectError(RuntimeError):
 
 class LockedError(RuntimeError):
     """Another paperboy run holds the store's writer lock (one harvest or update at a time)."""
-
-
-def is_category(term: str) -> bool:
-    return _CATEGORY.match(term) is not None
 
 
 class Rows(Protocol):
@@ -227,25 +223,31 @@ class Store(ABC):
 
     # ------------------------------------------------------------ papers
 
-    def upsert(self, papers: Sequence[Paper], source: str) -> UpsertResult:
-        """Insert new papers, replace older versions, keep clean text against its mojibake."""
+    def upsert(
+        self, papers: Sequence[Paper], source: str, rows: PaperRows | None = None
+    ) -> UpsertResult:
+        """Insert new papers, replace older versions, keep clean text against its mojibake.
+
+        `rows`: the papers' rows made beforehand (rows.rows_of(papers, source)), or None."""
         result = UpsertResult()
+        if rows is None or rows.source != source or len(rows.papers) != len(papers):
+            rows = rows_of(list(papers), source)
         with self.transaction():
             stored = self._get_many([p.arxiv_id for p in papers])
-            fresh: list[tuple[int, Paper]] = []
+            fresh: list[int] = []
             names: Counter[str] = Counter()  # papers each author name gains (or loses)
             for position, paper in enumerate(papers):
                 old = stored.get(paper.arxiv_id)
                 if old is None:
-                    fresh.append((position, paper))
+                    fresh.append(position)
                     result.new.append(paper.arxiv_id)
                     names.update(set(paper.authors))
                 else:
                     self._replace(paper, old, source, result, names)
-            self._insert(fresh, source)
-            self._record_versions(papers)
+            self._insert(fresh, rows)
+            self._record_versions([row for versions in rows.versions for row in versions])
             self._mark_undated(result.new + result.updated)
-            self._count_names(author_names.upsert_rows(names))
+            self._count_names(author_names.upsert_rows(names, rows.name_keys))
         return result
 
     def _count_names(self, rows: Sequence[tuple[str, str, int]]) -> None:
@@ -273,29 +275,30 @@ class Store(ABC):
         names.update(set(merged.authors))
         names.subtract(set(old.authors))
 
-    def _insert(self, papers: Sequence[tuple[int, Paper]], source: str) -> None:
-        if not papers:
+    def _insert(self, fresh: Sequence[int], rows: PaperRows) -> None:
+        """Insert the papers at positions `fresh` of `rows`."""
+        if not fresh:
             return
         # Writers hold the write lock, so the batch takes rowids last+1 … last+n.
         last = int(self.conn.execute("SELECT coalesce(max(rowid), 0) FROM papers").fetchone()[0])
         self.conn.executemany(
             f"INSERT INTO papers (rowid, {_COLUMNS}) VALUES ({', '.join('?' * 18)})",
-            [(last + 1 + k, *_row(p, position, source)) for k, (position, p) in enumerate(papers)],
+            [(last + 1 + k, *rows.papers[position]) for k, position in enumerate(fresh)],
         )
-        self._inserted_after(last, len(papers))
+        self._inserted_after(last, len(fresh))
         self.conn.executemany(
             "INSERT INTO paper_categories (category, paper, is_primary, submitted_day) "
             "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
-                (category, last + 1 + k, primary, p.submitted_day.isoformat())
-                for k, (_, p) in enumerate(papers)
-                for category, primary in _category_rows(p)
+                (category, last + 1 + k, primary, rows.papers[position][8])
+                for k, position in enumerate(fresh)
+                for category, primary in rows.categories[position]
             ],
         )
 
     def _update(self, p: Paper, source: str) -> None:
         self._index_new_rows()  # the update trigger must find the old row in the index
-        row = _row(p, 0, source)
+        row = paper_row(p, 0, source)
         self.conn.execute(
             "UPDATE papers SET version=?, title=?, authors=?, categories=?, primary_category=?, "
             "published=?, updated=?, submitted_day=?, abstract=?, comment=?, journal_ref=?, "
@@ -311,17 +314,11 @@ class Store(ABC):
             "INSERT INTO paper_categories (category, paper, is_primary, submitted_day) "
             "SELECT ?, rowid, ?, submitted_day FROM papers WHERE arxiv_id = ? "
             "ON CONFLICT DO NOTHING",
-            [(category, primary, p.arxiv_id) for category, primary in _category_rows(p)],
+            [(category, primary, p.arxiv_id) for category, primary in category_rows(p)],
         )
 
-    def _record_versions(self, papers: Sequence[Paper]) -> None:
+    def _record_versions(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Remember every version a source told us about; a later version never erases it."""
-        rows = []
-        for p in papers:
-            known = {v.number: v for v in p.versions}
-            known.setdefault(1, Version(1, p.published))
-            known.setdefault(p.version, Version(p.version, p.updated))
-            rows += [_version_row(p.arxiv_id, v) for v in known.values()]
         self.conn.executemany(
             "INSERT INTO versions (arxiv_id, number, submitted, announced, announced_how) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arxiv_id, number) DO UPDATE SET "
@@ -808,15 +805,6 @@ def _day_filter(column: str, start: date | None, end: date | None) -> tuple[str,
     return " AND ".join(clauses), args
 
 
-def _row(p: Paper, position: int, source: str) -> tuple[Any, ...]:
-    return (
-        p.arxiv_id, p.version, p.title,
-        json.dumps(p.authors, ensure_ascii=False), json.dumps(p.categories, ensure_ascii=False),
-        p.primary_category, str(p.published), str(p.updated), p.submitted_day.isoformat(),
-        p.abstract, p.comment, p.journal_ref, p.doi, p.abs_url, p.pdf_url, position, source,
-    )  # fmt: skip
-
-
 def _paper(row: Sequence[Any]) -> Paper:
     return Paper(
         arxiv_id=row[0],
@@ -833,24 +821,6 @@ def _paper(row: Sequence[Any]) -> Paper:
         doi=row[12],
         abs_url=row[13],
         pdf_url=row[14],
-    )
-
-
-def _category_rows(p: Paper) -> list[tuple[str, int]]:
-    """(category, is_primary) for the real arXiv categories of a paper."""
-    cats = dict.fromkeys(c for c in p.categories if is_category(c))
-    cats.setdefault(p.primary_category)
-    return [(c, int(c == p.primary_category)) for c in cats]
-
-
-def _version_row(arxiv_id: str, v: Version) -> tuple[Any, ...]:
-    how = None if v.announced is None else ("observed" if v.announced_observed else "inferred")
-    return (
-        arxiv_id,
-        v.number,
-        None if v.submitted is None else str(v.submitted),
-        None if v.announced is None else v.announced.isoformat(),
-        how,
     )
 
 
@@ -885,4 +855,4 @@ def _keep_clean_text(new: Paper, old: Paper) -> tuple[Paper, bool]:
 
 
 def _same_metadata(a: Paper, b: Paper) -> bool:
-    return _row(a, 0, "") == _row(b, 0, "")
+    return paper_row(a, 0, "") == paper_row(b, 0, "")

@@ -20,8 +20,8 @@ from paperboy.store.base import (
     Store,
     StoreBusyError,
     UpsertResult,
-    is_category,
 )
+from paperboy.store.rows import is_category
 from paperboy.store.schema import GRAMS, migrate
 from paperboy.store.sqlite_fts import SQLiteText
 
