@@ -32,7 +32,7 @@ from paperboy.store.rows import rows_of
 # Below this much input a second interpreter's start (~0.2 s) is not worth it.
 WORTH_BYTES = 16 * 1024 * 1024
 # Pickled digests the worker may hold ready before the importer takes them.
-AHEAD_BYTES = 48 * 1024 * 1024
+AHEAD_BYTES = 16 * 1024 * 1024
 _FRAME = struct.Struct("<Q")
 
 
