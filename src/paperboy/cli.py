@@ -928,6 +928,10 @@ def site(
     if result.unranked:
         typer.echo(f"no feed for {plural(result.unranked, 'profile')}: no vector index to "
                    "rank their days by (run `paperboy index`)", err=True)  # fmt: skip
+    if result.members_kept:
+        kept = f"{plural(len(result.members_kept), 'profile')} ({', '.join(result.members_kept)})"
+        typer.echo(f"no feed published for {kept} of members: `paperboy serve --accounts` "
+                   "gives each member their own")  # fmt: skip
 
 
 @app.command()

@@ -48,6 +48,7 @@ class SiteResult:
     categories: list[str] = field(default_factory=list)
     profile_feeds: list[str] = field(default_factory=list)  # profiles whose feed was written
     unranked: int = 0  # profiles without a feed: no vector index to rank their days by
+    members_kept: list[str] = field(default_factory=list)  # members' profiles: never published
 
 
 @dataclass(slots=True)
@@ -308,8 +309,16 @@ def _write_profile_feeds(
     end: date | None,
 ) -> None:
     """Each profile's feed (its last days ranked for it), when there is an index to rank by.
-    Always rewritten: a profile's library and marks change without any paper changing."""
-    names = [s.name for s in store.profiles.summaries()]
+    Always rewritten: a profile's library and marks change without any paper changing.
+
+    A member's profile (a lab's store) is left out, and its feed removed if an earlier build
+    wrote it: the web server gives it only to the member, with their token, and a static
+    site is for anyone to read."""
+    summaries = store.profiles.summaries()
+    w.result.members_kept = [s.name for s in summaries if s.owner is not None]
+    for name in w.result.members_kept:
+        (w.out / _profile_feed(name)).unlink(missing_ok=True)
+    names = [s.name for s in summaries if s.owner is None]
     if not names:
         return
     from paperboy.vectors import neighbours  # numpy and faiss: only when there are profiles
@@ -323,7 +332,7 @@ def _write_profile_feeds(
         profile = store.profiles.get(name)
         assert profile is not None
         category = profile.category
-        path = f"feeds/profile/{name}.atom"
+        path = _profile_feed(name)
         body = feeds.profile_feed(
             store,
             profile,
@@ -336,6 +345,10 @@ def _write_profile_feeds(
         )
         w.file(path, body)
         w.result.profile_feeds.append(name)
+
+
+def _profile_feed(name: str) -> str:
+    return f"feeds/profile/{name}.atom"
 
 
 def _root(base_url: str) -> str:

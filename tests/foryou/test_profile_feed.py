@@ -168,3 +168,31 @@ def test_site_without_an_index_names_the_profiles_it_could_not_rank(
     assert "no feed for 1 profile" in done.stderr and "paperboy index" in done.stderr
     assert not (tmp_path / "site" / "feeds" / "profile").exists()
     assert (tmp_path / "site" / "feeds" / "cs.CV.atom").exists()
+
+
+def test_site_never_publishes_a_members_profile_and_takes_back_one_it_had(
+    tmp_path: Path, foryou_db: Path
+) -> None:
+    """On a lab's server a member's feed needs the member's token: a static site, which
+    anyone can read, leaves it out (and removes it when an earlier build wrote it)."""
+    from paperboy.accounts import add_member
+
+    db = copy_store(foryou_db, tmp_path)
+    feed = tmp_path / "site" / "feeds/profile/pc.atom"
+    start, end = date(2021, 11, 1), date(2021, 11, 30)
+    with open_store(db) as store:
+        first = write_site(store, tmp_path / "site", ["cs.CV"], start=start, end=end)
+        assert first.profile_feeds == ["pc"]
+        assert feed.exists()
+        ann = add_member(store, "ann", "a long enough password")
+        profile = store.profiles.get("pc")
+        assert profile is not None
+        store.profiles.set_owner(profile.id, ann.id)
+        result = write_site(store, tmp_path / "site", ["cs.CV"], start=start, end=end)
+    assert result.profile_feeds == [] and result.members_kept == ["pc"]
+    assert not feed.exists()
+    assert (tmp_path / "site" / "feeds" / "cs.CV.atom").exists()  # the category's feed stays
+    out = run_paperboy("site", "--out", str(tmp_path / "site2"), "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    assert "pc" in out.stdout and "member" in out.stdout
+    assert not (tmp_path / "site2" / "feeds/profile/pc.atom").exists()
