@@ -56,13 +56,16 @@ def worth_it(files: Sequence[Path]) -> bool:
 def parsed(files: Sequence[Path]) -> Iterator[Iterator[Digest]]:
     """The digests of `files`, in order, read by a worker process; it is stopped on exit."""
     with tempfile.TemporaryFile() as errors:
-        worker = subprocess.Popen(
-            [sys.executable, "-c", "from paperboy.digest_worker import main; main()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        )
+        try:
+            worker = subprocess.Popen(
+                [sys.executable, "-c", "from paperboy.digest_worker import main; main()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            )
+        except OSError as exc:
+            raise WorkerError(f"cannot start a process to read the files: {exc}") from None
         assert worker.stdin is not None and worker.stdout is not None
         _widen(worker.stdout)
         try:
