@@ -166,3 +166,30 @@ def test_ports_default_by_security() -> None:
     ports = {s: config.smtp(base | {"PAPERBOY_SMTP_SECURITY": s}) for s in config.SECURITIES}
     assert {s: p.port for s, p in ports.items() if p} == {"starttls": 587, "tls": 465, "none": 25}
     assert config.smtp({}) is None
+
+
+def test_display_names_stay_in_the_header_and_the_server_gets_the_addresses(
+    tmp_path: Path, mail_db: Path
+) -> None:
+    """'"Lee, Ann" <ann@x.org>, bob@y.org': the To line keeps both as written (a comma in a
+    quoted name is no separator), RCPT names the bare addresses, deliveries are kept by them."""
+    from paperboy.delivery.addresses import addresses
+
+    to = addresses('"Lee, Ann" <ann@lab.example>, bob@lab.example')
+    with mail_server(tmp_path) as server, open_store(mail_db) as store:
+        profile = store.profiles.get("pc")
+        index = neighbours.load(store)
+        assert profile is not None and index is not None
+        ranked = rank_day(store, profile, DAY, index, limit=20)
+        deliver(store, smtp_settings(server), profile, ranked, to)
+        states = {
+            a: store.deliveries.state(Key(profile.id, "cs.CV", DAY, a))
+            for a in ("ann@lab.example", "bob@lab.example")
+        }
+    [got] = server.mailbox.received
+    assert got.recipients == ["ann@lab.example", "bob@lab.example"]
+    assert [(a.display_name, a.addr_spec) for a in got.message["To"].addresses] == [
+        ("Lee, Ann", "ann@lab.example"),
+        ("", "bob@lab.example"),
+    ]
+    assert states == {"ann@lab.example": "sent", "bob@lab.example": "sent"}

@@ -10,7 +10,7 @@ from datetime import date
 from paperboy import config, listings
 from paperboy.config import SMTPSettings
 from paperboy.delivery import message
-from paperboy.delivery.addresses import addresses
+from paperboy.delivery.addresses import addresses, bare
 from paperboy.delivery.send import SendError, send
 from paperboy.ranking import rank_day
 from paperboy.ranking.rank import RankedDay
@@ -31,7 +31,7 @@ def deliver(
     """Send the ranked day to `to` and record it sent; SendError (recorded as failed) when
     the server does not take it. Returns the message's Message-ID."""
     msg = message.message(message.digest(profile.name, ranked, web), smtp.sender, list(to))
-    keys = [Key(profile.id, ranked.category, ranked.day, a) for a in to]
+    keys = [Key(profile.id, ranked.category, ranked.day, bare(a)) for a in to]
     message_id = str(msg["Message-ID"])
     store.deliveries.claim(keys, message_id)
     try:
@@ -87,7 +87,9 @@ def _deliver_one(
     if day is None:
         return Outcome(profile.name, "none", f"{profile.name}: no complete {category} listing yet")
     to = addresses(profile.email or "")
-    due = [a for a in to if store.deliveries.state(Key(profile.id, category, day, a)) != "sent"]
+    due = [
+        a for a in to if store.deliveries.state(Key(profile.id, category, day, bare(a))) != "sent"
+    ]
     when = f"{category} {day:%a} {day.day} {day:%b %Y}"
     if not due:
         return Outcome(profile.name, "already sent", f"{profile.name}: {when} already sent")

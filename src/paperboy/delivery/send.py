@@ -18,6 +18,7 @@ import ssl
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.utils import getaddresses
 
 from paperboy.config import SMTPSettings
 
@@ -33,7 +34,8 @@ def send(
     settings: SMTPSettings, msg: EmailMessage, committing: Callable[[], None] = lambda: None
 ) -> None:
     """Send `msg` to its To addresses; `committing` runs just before the final dot."""
-    recipients = [a.strip() for a in str(msg["To"]).split(",") if a.strip()]
+    # getaddresses, not a split on commas: a display name may hold one ("Lee, Ann" <a@x.org>)
+    recipients = [address for _, address in getaddresses([str(msg["To"])]) if address]
     body = _LEADING_DOT.sub(b"..", msg.as_bytes(policy=SMTP_POLICY))
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
