@@ -69,11 +69,15 @@ def parsed(files: Sequence[Path]) -> Iterator[Iterator[Digest]]:
         assert worker.stdin is not None and worker.stdout is not None
         _widen(worker.stdout)
         try:
-            # The worker reads every name before it writes anything: no deadlock.
-            worker.stdin.write(json.dumps([str(f) for f in files]).encode())
-            worker.stdin.close()
+            # The worker reads every name before it writes anything: no deadlock. One that
+            # is gone already is told by _received, with what it said.
+            with suppress(BrokenPipeError):
+                worker.stdin.write(json.dumps([str(f) for f in files]).encode())
+                worker.stdin.close()
             yield _received(worker, worker.stdout, errors)
         finally:
+            with suppress(OSError):
+                worker.stdin.close()
             if worker.poll() is None:
                 worker.kill()
             worker.wait()
