@@ -1,12 +1,12 @@
 """Digest files read and parsed in a second process while the importer writes.
 
-Parsing and repairing is about a third of a large import's time, and the writer is the
-other two thirds: with the reading in a process of its own (which also makes the rows the
-store writes, paperboy.store.rows), both cores work. The worker
-is a fresh interpreter (not multiprocessing, whose spawn would run the caller's main
-script again). It takes the file names on stdin and sends each Digest back, in order, as
-a pickle framed by its length; an empty frame says it has finished, so a worker that dies
-is told apart from one that is done. It parses ahead of the writer by at most AHEAD_BYTES.
+Parsing and repairing is about a third of a large import's time and the writer the other
+two thirds: with the reading in a process of its own (which also makes the rows the store
+writes, paperboy.store.rows), both cores work. The worker is a fresh interpreter (not
+multiprocessing, whose spawn would run the caller's main script again). It takes the file
+names on stdin and sends each Digest back, in order, as a pickle framed by its length; an
+empty frame says it has finished, so a worker that dies is told apart from one that is
+done. It parses ahead of the writer by at most AHEAD_BYTES.
 """
 
 from __future__ import annotations
