@@ -2,8 +2,7 @@
 
 Parsing and repairing is about a third of a large import's time and the writer the other
 two thirds: with the reading in a process of its own (which also makes the rows the store
-writes, paperboy.store.rows), both cores work. The worker is a fresh interpreter (not
-multiprocessing, whose spawn would run the caller's main script again). It takes the file
+writes, paperboy.store.rows), both cores work. The worker (paperboy.processes) takes the file
 names on stdin and sends each Digest back, in order, as a pickle framed by its length; an
 empty frame says it has finished, so a worker that dies is told apart from one that is
 done. It parses ahead of the writer by at most AHEAD_BYTES.
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import pickle
 import struct
 import subprocess
@@ -26,6 +24,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
+from paperboy import processes
 from paperboy.digests import Digest, read_digests
 from paperboy.store.rows import rows_of
 
@@ -57,12 +56,11 @@ def parsed(files: Sequence[Path]) -> Iterator[Iterator[Digest]]:
     """The digests of `files`, in order, read by a worker process; it is stopped on exit."""
     with tempfile.TemporaryFile() as errors:
         try:
-            worker = subprocess.Popen(
-                [sys.executable, "-c", "from paperboy.digest_worker import main; main()"],
+            worker = processes.python(
+                "from paperboy.digest_worker import main; main()",
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=errors,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
             )
         except OSError as exc:
             raise WorkerError(f"cannot start a process to read the files: {exc}") from None

@@ -15,6 +15,7 @@ from itertools import accumulate, chain, groupby
 from pathlib import Path
 from typing import IO, Any
 
+from paperboy import processes
 from paperboy.formats import collector, listing
 from paperboy.record import Paper
 from paperboy.store import Location, Store, location, open_store
@@ -72,16 +73,14 @@ def _write_in_two(
 def _start_worker(
     db: Location, out: Path, category: str, start: date | None, end: date | None
 ) -> subprocess.Popen[str]:
-    """A fresh Python running `_worker` on this paperboy (a plain process, not
-    multiprocessing, whose spawn would run the caller's main script again)."""
+    """A second process (paperboy.processes) running `_worker`."""
     bounds = [d.isoformat() if d else "" for d in (start, end)]
-    code = "from paperboy.export import _worker; _worker()"
-    return subprocess.Popen(
-        [sys.executable, "-c", code, str(db), str(out), category, *bounds],
+    return processes.python(
+        "from paperboy.export import _worker; _worker()",
+        *(str(db), str(out), category, *bounds),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
 
 
