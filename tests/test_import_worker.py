@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,48 @@ def test_a_killed_reader_stops_the_import_with_whole_files_and_the_next_run_fini
     with open_store(tmp_path / "clean.db") as clean:
         import_paths(clean, [data_2021], worker=False)
         assert finished == _backup(clean)
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie has finished running)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_a_killed_import_leaves_no_reader_behind(tmp_path: Path, data_2021: Path) -> None:
+    """kill -9 of `paperboy import`: its reader finds the pipe closed and stops, instead of
+    waiting for ever for the importer to take what it parsed."""
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "paperboy", "import", str(data_2021), "--db", str(tmp_path / "k")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        readers: list[int] = []
+        while not readers and time.monotonic() < deadline and importer.poll() is None:
+            readers = [
+                pid
+                for pid in _children(importer.pid)
+                if b"paperboy.digest_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            ]
+            time.sleep(0.02)
+        assert readers, "the import started no reader"
+        importer.kill()
+    finally:
+        importer.wait()
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in readers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in readers)

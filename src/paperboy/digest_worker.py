@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import pickle
 import struct
 import subprocess
@@ -130,7 +131,15 @@ class _Outbox:
             self.changed.notify_all()
 
     def send(self) -> None:
-        """Write frames as they come, until the empty one (written too)."""
+        """Write frames as they come, until the empty one (written too). When the importer
+        is gone (killed: the pipe is closed) the whole worker stops at once, instead of
+        parsing on and then waiting for ever for room in the outbox."""
+        try:
+            self._send()
+        except OSError:
+            os._exit(1)
+
+    def _send(self) -> None:
         while True:
             with self.changed:
                 self.changed.wait_for(lambda: bool(self.frames))
