@@ -21,6 +21,7 @@ from paperboy.search import MODES, Mode, SearchResult, hybrid, search
 from paperboy.search.query import parse
 from paperboy.store import Store, fts, open_store
 from paperboy.store.fts import Filters
+from paperboy.store.sqlite_fts import SCAN_PER_PAPER
 from paperboy.vectors import neighbours
 from paperboy.vectors.neighbours import VectorIndex
 
@@ -294,3 +295,31 @@ def test_hybrid_keyword_side_is_bounded_however_large_the_archive(
     )
     # The default budget is above the 2021 archive: nothing changes at its scale.
     assert hybrid.keyword_side(query, stats)[1] == hybrid.ALL_MATCHES
+
+
+def test_filtering_neighbours_by_words_reads_matches_or_looks_papers_up_alike(
+    store: Store,
+) -> None:
+    """`fts.allowed` checks neighbours against the words a query needs and excludes: by
+    reading the words' matches when they are few against the papers checked, else paper by
+    paper. Both ways give what the papers' own text says."""
+    newest, _ = fts.search(store, '"the"', Filters(), 3000, order="newest")
+    rng = random.Random(11)
+    texts = {
+        p.arxiv_id: f"{p.title} {p.abstract} {p.comment}"
+        for p in store.papers(ids=[r.arxiv_id for r in newest])
+    }
+    word = re.compile(r"\blearning\b", re.IGNORECASE)
+    holding = fts.count(store, '"learning"', Filters(), 10**9)
+    # 800 papers: fewer matches than SCAN_PER_PAPER per paper, read; 5 papers: looked up.
+    assert 5 * SCAN_PER_PAPER < holding < 800 * SCAN_PER_PAPER  # the data straddles the bound
+    for size in (800, 5):
+        sample = rng.sample(newest, size)
+        truth = {r.rowid for r in sample if word.search(texts[r.arxiv_id])}
+        assert 0 < len(truth) < size
+        rowids = [r.rowid for r in sample]
+        assert fts.allowed(store, rowids, Filters(), must='"learning"') == truth
+        assert fts.allowed(store, rowids, Filters(), must_not='"learning"') == set(rowids) - truth
+        both = fts.allowed(store, rowids, Filters(), must='"learning"', must_not='"deep"')
+        assert both == {r.rowid for r in sample if r.rowid in truth and
+                        not re.search(r"\bdeep\b", texts[r.arxiv_id], re.IGNORECASE)}  # fmt: skip

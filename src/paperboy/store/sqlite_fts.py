@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from paperboy.store.sqlite import SQLiteStore
 
 _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
+# A paper looked up in the index costs about as much as this many matches read in a row.
+SCAN_PER_PAPER = 100
 _MATCHES = "EXISTS (SELECT 1 FROM papers_fts m WHERE papers_fts MATCH ? AND m.rowid = j.value)"
 
 
@@ -88,17 +90,35 @@ class SQLiteText:
         self, rowids: Sequence[int], filters: Filters, must: str | None, must_not: str | None
     ) -> set[int]:
         where, args = filter_sql(filters, "j.value")
-        if must is not None:
-            where += f" AND {_MATCHES}"
-            args.append(must)
-        if must_not is not None:
-            where += f" AND NOT {_MATCHES}"
-            args.append(must_not)
         rows = self._execute(
-            f"SELECT j.value FROM json_each(?) j WHERE {where}",
-            [json.dumps(list(rowids)), *args],
+            f"SELECT j.value FROM json_each(?) j WHERE {where}", [json.dumps(list(rowids)), *args]
         )
-        return {int(r) for (r,) in rows}
+        kept = {int(r) for (r,) in rows}
+        if must is not None and kept:
+            kept &= self._matching_among(must, kept)
+        if must_not is not None and kept:
+            kept -= self._matching_among(must_not, kept)
+        return kept
+
+    def _matching_among(self, match: str, rowids: set[int]) -> set[int]:
+        """Which of `rowids` match `match`: by reading the expression's matches between the
+        lowest and highest rowid when there are few enough of them (about 0.3 µs a match),
+        else by looking each paper up (about 35 µs a paper, most of it FTS5 setting up the
+        expression again)."""
+        low, high = min(rowids), max(rowids)
+        bound = SCAN_PER_PAPER * len(rowids)
+        found = self._execute(
+            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid BETWEEN ? AND ? "
+            "LIMIT ?",
+            [match, low, high, bound],
+        ).fetchall()
+        if len(found) < bound:
+            return {int(r) for (r,) in found} & rowids
+        looked_up = self._execute(
+            f"SELECT j.value FROM json_each(?) j WHERE {_MATCHES}",
+            [json.dumps(sorted(rowids)), match],
+        )
+        return {int(r) for (r,) in looked_up}
 
     def marked(self, match: str, rowids: Sequence[int]) -> dict[int, Marked]:
         marks = f"'{MARK_START}', '{MARK_END}'"
