@@ -108,7 +108,7 @@ def keyword_side(
 def _bringing(words: list[str], stats: TermStats, budget: int) -> list[str]:
     """The rarest words, in the query's order, while they hold at most `budget` papers
     between them and each at most COMMON of all papers."""
-    share = {w: stats.share(w) for w in words}
+    share = stats.shares(words)
     chosen, held = set(), 0.0
     for word in sorted(words, key=share.__getitem__):
         held += share[word] * stats.papers

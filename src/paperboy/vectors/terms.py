@@ -199,6 +199,15 @@ class TermStats:
     def share(self, word: str) -> float:
         """About the fraction of papers holding `word` as written, lower-cased, capitalised
         or upper-cased (a word in two of them is counted twice)."""
-        variants = {word, word.lower(), word.capitalize(), word.upper()}
-        buckets = counts(sorted(variants)).indices
-        return float(self.df[np.unique(buckets)].sum()) / max(self.papers, 1)
+        return self.shares([word])[word]
+
+    def shares(self, words: Sequence[str]) -> dict[str, float]:
+        """`share` of each of `words`, hashed in one pass (hashing costs most of it)."""
+        variants = [sorted({w, w.lower(), w.capitalize(), w.upper()}) for w in words]
+        rows = counts([v for vs in variants for v in vs])
+        out, row = {}, 0
+        for word, vs in zip(words, variants, strict=True):
+            buckets = rows[row : row + len(vs)].indices
+            out[word] = float(self.df[np.unique(buckets)].sum()) / max(self.papers, 1)
+            row += len(vs)
+        return out
