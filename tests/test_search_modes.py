@@ -323,3 +323,26 @@ def test_filtering_neighbours_by_words_reads_matches_or_looks_papers_up_alike(
         both = fts.allowed(store, rowids, Filters(), must='"learning"', must_not='"deep"')
         assert both == {r.rowid for r in sample if r.rowid in truth and
                         not re.search(r"\bdeep\b", texts[r.arxiv_id], re.IGNORECASE)}  # fmt: skip
+
+
+def test_exact_titles_found_by_their_rarest_words_are_every_paper_so_titled(
+    store: Store, index: VectorIndex
+) -> None:
+    """With the space's counts, a title is looked up by its rarest words: the papers found
+    are exactly those whose titles are the query's words, shared titles included, and a
+    category filter still applies."""
+    stats = neighbours.term_stats(store, index)
+    papers = list(store.papers())
+    by_title: dict[tuple[str, ...], set[str]] = {}
+    for p in papers:
+        by_title.setdefault(tuple(re.findall(r"\w+", p.title.lower())), set()).add(p.arxiv_id)
+    shared = [p for p in papers if len(by_title[tuple(re.findall(r"\w+", p.title.lower()))]) > 1]
+    assert shared  # the data: some titles are on two papers
+    sample = random.Random(5).sample(papers, 80) + shared[:10]
+    for paper in sample:
+        words = tuple(re.findall(r"\w+", paper.title.lower()))
+        found = hybrid.exact_titles(store, parse(paper.title), stats)
+        assert set(found.values()) == by_title[words], paper.title
+        robotics = hybrid.exact_titles(store, parse(paper.title, category="cs.RO"), stats)
+        in_ro = {a for a in by_title[words] if "cs.RO" in store.get(a).categories}  # type: ignore[union-attr]
+        assert set(robotics.values()) == in_ro, paper.title

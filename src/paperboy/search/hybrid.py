@@ -27,6 +27,8 @@ from paperboy.vectors.neighbours import VectorIndex, term_stats
 from paperboy.vectors.terms import TermStats
 
 DEPTH = 200  # papers read from each side: fusion beyond them changes no first page
+EXACT_WORDS = 3  # a title's rarest words, looked up together for the titles holding them
+EXACT_CANDIDATES = 500  # titles compared at most; more, and the title is looked up as a phrase
 EXACT_SCAN = 100  # papers read, newest first, that hold the query as a phrase in their title
 EXACT_AMONG = 10  # … and the best by bm25 when more than EXACT_SCAN do
 ALL_MATCHES = 2**62  # bm25 over every match: the keyword side's candidates, uncapped
@@ -41,6 +43,7 @@ COMMON = 0.1  # share of papers above which a word still ranks but brings no pap
 KEYWORD_PAPERS = 20_000
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperboy-vectors")
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"[a-z0-9]+")  # what both engines' title lookup (`titled`) is asked for
 
 
 def run(
@@ -53,14 +56,15 @@ def run(
     first = None
     if vector is not None:
         first = _POOL.submit(index.nearest, vector, first_depth(query, depth))
-    match, candidates = keyword_side(query, term_stats(store, index))
+    stats = term_stats(store, index)
+    match, candidates = keyword_side(query, stats)
     ranked, total = fts.search(store, match, query.filters, depth, candidates=candidates)
     near: list[tuple[int, float]] = []
     more = False
     if vector is not None and first is not None:
         near, more = neighbours(store, index, query, vector, depth, first.result())
     keyword = [r.rowid for r in ranked]
-    exact = exact_titles(store, query)
+    exact = exact_titles(store, query, stats)
     fused = _first(fuse(ranked, near), exact)
     if not fused:
         return SearchResult(query, [], 0, offset, limit, "No papers match this query.", "hybrid")
@@ -136,18 +140,49 @@ def fuse(ranked: list[fts.Ranked], near: list[tuple[int, float]]) -> list[tuple[
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def exact_titles(store: Store, query: ParsedQuery, scan: int = EXACT_SCAN) -> dict[int, str]:
-    """The papers (rowid -> id) whose title is the query's text, its words in any case,
-    found by the title as a phrase among the newest `scan` titles holding it (by bm25 when
-    more do): wherever fusion ranks them (a long title of common words can put other papers
-    above its own), they come first."""
+def exact_titles(
+    store: Store, query: ParsedQuery, stats: TermStats | None = None, scan: int = EXACT_SCAN
+) -> dict[int, str]:
+    """The papers (rowid -> id) whose title is the query's text, its words in any case, that
+    pass its filters: wherever fusion ranks them (a long title of common words can put other
+    papers above its own), they come first.
+
+    Found by the query's EXACT_WORDS rarest words (by the space's `stats`) in a title
+    together, every such title compared; when those words are in more than
+    EXACT_CANDIDATES titles, by the title as a phrase (`_by_phrase`)."""
     wanted = _words(query.text)
     if not wanted:
         return {}
+    found = _by_rarest_words(store, wanted, stats) if stats is not None else None
+    if found is None:
+        return _by_phrase(store, query, wanted, scan)
+    rowids = store.vectors.rowids(found)
+    kept = fts.allowed(store, list(rowids.values()), query.filters)
+    newest = sorted(((r, a) for a, r in rowids.items() if r in kept), reverse=True)
+    return dict(newest)
+
+
+def _by_rarest_words(store: Store, wanted: list[str], stats: TermStats) -> list[str] | None:
+    """The ids of the papers titled `wanted`, from the titles holding its rarest words (a
+    few milliseconds, where the whole title as a phrase reads every word's index entry in
+    step: 100 ms for a title of common words at 2.6M papers); None when too many titles
+    hold them to compare."""
+    # Whole words only: a part of one ("caf" of "café") is no token of the title's.
+    tokens = sorted({w for w in wanted if _TOKEN.fullmatch(w)})
+    if not tokens:
+        return None
+    share = stats.shares(tokens)
+    rarest = sorted(tokens, key=share.__getitem__)[:EXACT_WORDS]
+    titles = store.text.titled(rarest, EXACT_CANDIDATES)
+    if len(titles) == EXACT_CANDIDATES:
+        return None
+    return [a for a, title in titles if _words(title) == wanted]
+
+
+def _by_phrase(store: Store, query: ParsedQuery, wanted: list[str], scan: int) -> dict[int, str]:
+    """Exact titles among the newest `scan` titles holding the query as a phrase (by bm25
+    when more do, where the shortest titles holding it come first)."""
     phrase = f'title : "{" ".join(wanted)}"'
-    # The newest titles holding the phrase cost no bm25 (which reads every word's whole
-    # doclist: 100+ ms for a title of common words at 2.6M papers); a phrase in more titles
-    # than that is ranked, where the shortest titles holding it come first.
     found, _ = fts.search(store, phrase, query.filters, scan, order="newest")
     if len(found) == scan:
         found, _ = fts.search(store, phrase, query.filters, EXACT_AMONG)

@@ -91,7 +91,8 @@ class TextIndex(Protocol):
     def marked(self, match: str, rowids: Sequence[int]) -> dict[int, Marked]: ...
 
     def titled(self, tokens: Sequence[str], limit: int) -> list[tuple[str, str]]:
-        """(arxiv_id, title) of papers whose titles hold every token, by arxiv_id."""
+        """(arxiv_id, title) of up to `limit` papers whose titles hold every token, in no
+        set order: the index stops at `limit`, where sorting would read every match."""
         ...
 
     def name_candidates(self, key: str) -> list[tuple[str, int, str]]:

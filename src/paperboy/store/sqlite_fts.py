@@ -134,7 +134,7 @@ class SQLiteText:
         match = "title : (" + " AND ".join(f'"{t}"' for t in tokens) + ")"
         rows = self._execute(
             "SELECT p.arxiv_id, p.title FROM papers_fts JOIN papers p ON p.rowid = "
-            "papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY p.arxiv_id LIMIT ?",
+            "papers_fts.rowid WHERE papers_fts MATCH ? LIMIT ?",
             (match, limit),
         )
         return [(a, t) for a, t in rows]
