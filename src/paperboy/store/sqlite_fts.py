@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from paperboy.store import author_names, sqlite_bm25
+from paperboy.store import author_names
 from paperboy.store.fts import (
     MARK_END,
     MARK_START,
@@ -34,7 +34,6 @@ _MATCHES = "EXISTS (SELECT 1 FROM papers_fts m WHERE papers_fts MATCH ? AND m.ro
 class SQLiteText:
     def __init__(self, store: SQLiteStore) -> None:
         self.conn = store.sqlite
-        self.counts = sqlite_bm25.Counts()
 
     def _execute(self, sql: str, args: Sequence[Any]) -> sqlite3.Cursor:
         try:
@@ -51,18 +50,16 @@ class SQLiteText:
         order: Order,
         candidates: int,
     ) -> tuple[list[Ranked], int | None]:
+        match = _narrowed(match, filters)
         where, args = filter_sql(filters, "f.rowid")
         if order == "newest":
             newest = self._execute(
                 f"SELECT f.rowid, p.arxiv_id, 0.0 FROM papers_fts f JOIN papers p "
                 f"ON p.rowid = f.rowid WHERE papers_fts MATCH ? AND {where} "
                 "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
-                [_narrowed(match, filters), *args, limit, offset],
+                [match, *args, limit, offset],
             )
             return [Ranked(r, a, s) for r, a, s in newest], None
-        few = self._bm25_of_few(match, filters, limit, offset, candidates)
-        if few is not None:
-            return few
         # bm25() over the newest `candidates` matches only, so that a query matching half the
         # archive costs no more than one matching `candidates` papers; the same pass counts
         # them. Papers are joined for the page alone: joining before the sort would read a
@@ -73,39 +70,10 @@ class SQLiteText:
             f"FROM papers_fts f WHERE papers_fts MATCH ? AND {where} "
             "ORDER BY f.rowid DESC LIMIT ?) ORDER BY score, rowid DESC LIMIT ? OFFSET ?) r "
             "JOIN papers p ON p.rowid = r.rowid ORDER BY r.score, r.rowid DESC",
-            [_narrowed(match, filters), *args, candidates, limit, offset],
+            [match, *args, candidates, limit, offset],
         ).fetchall()
         total = int(rows[0][3]) if rows else None
         return [Ranked(r, a, s) for r, a, s, _ in rows], total
-
-    def _bm25_of_few(
-        self, match: str, filters: Filters, limit: int, offset: int, candidates: int
-    ) -> tuple[list[Ranked], int | None] | None:
-        """`search` by relevance, when `sqlite_bm25` finds it cheaper than FTS5's bm25."""
-        query = sqlite_bm25.conjunction(match)
-        planned = sqlite_bm25.plan(self.conn, query, self.counts) if query else None
-        if query is None or planned is None:
-            return None
-        finding, worth = planned
-        where, args = filter_sql(filters, "f.rowid")
-        rows = self._execute(
-            "SELECT f.rowid, p.arxiv_id, p.title, p.authors, p.abstract, p.comment, d.sz "
-            "FROM papers_fts f JOIN papers p ON p.rowid = f.rowid JOIN papers_fts_docsize d "
-            f"ON d.id = f.rowid WHERE papers_fts MATCH ? AND {where} "
-            "ORDER BY f.rowid DESC LIMIT ?",
-            [_narrowed(finding, filters), *args, worth + 1],
-        ).fetchall()
-        if len(rows) > worth:
-            return None
-        block = self.conn.execute("SELECT block FROM papers_fts_data WHERE id = 1").fetchone()
-        excluded = set(query.excluded)
-        counts = [0 if p in excluded else self.counts.of(self.conn, p) for p in query.phrases]
-        found = [sqlite_bm25.Row(r[0], r[1], tuple(r[2:6]), r[6]) for r in rows]
-        scored, total = sqlite_bm25.ranked(
-            query, found, candidates, sqlite_bm25.averages(block[0]), counts
-        )
-        page = [Ranked(r, a, s) for r, a, s in scored[offset : offset + limit]]
-        return page, (total if page else None)
 
     def count(self, match: str | None, filters: Filters, cap: int) -> int:
         if match is None:
