@@ -15,6 +15,7 @@ wants that paper, and fusion alone could put a paper with better scores above it
 
 from __future__ import annotations
 
+import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -29,6 +30,7 @@ from paperboy.vectors.terms import TermStats
 DEPTH = 200  # papers read from each side: fusion beyond them changes no first page
 EXACT_WORDS = 3  # a title's rarest words, looked up together for the titles holding them
 EXACT_CANDIDATES = 500  # titles compared at most; more, and the title is looked up as a phrase
+EXACT_EXPECTED = 5_000  # … or when about this many papers are expected to hold those words
 EXACT_SCAN = 100  # papers read, newest first, that hold the query as a phrase in their title
 EXACT_AMONG = 10  # … and the best by bm25 when more than EXACT_SCAN do
 ALL_MATCHES = 2**62  # bm25 over every match: the keyword side's candidates, uncapped
@@ -173,6 +175,10 @@ def _by_rarest_words(store: Store, wanted: list[str], stats: TermStats) -> list[
         return None
     share = stats.shares(tokens)
     rarest = sorted(tokens, key=share.__getitem__)[:EXACT_WORDS]
+    # Papers expected to hold them all, were words independent: past a few thousand, the
+    # lookup would read its EXACT_CANDIDATES titles for nothing ("deep learning").
+    if stats.papers * math.prod(share[t] for t in rarest) > EXACT_EXPECTED:
+        return None
     titles = store.text.titled(rarest, EXACT_CANDIDATES)
     if len(titles) == EXACT_CANDIDATES:
         return None
