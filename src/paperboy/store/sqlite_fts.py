@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from paperboy.store.sqlite import SQLiteStore
 
 _BM25 = f"bm25(papers_fts, {', '.join(str(w) for w in WEIGHTS)})"
-# A paper looked up in the index costs about as much as this many matches read in a row.
-SCAN_PER_PAPER = 100
+# Matches read in a row, per paper to check, before looking the papers up instead. A paper
+# looked up costs about as much as 100 matches read; reading stops at a quarter of that, so
+# an expression held by too many papers costs at most a quarter more than looking them up.
+SCAN_PER_PAPER = 25
 _MATCHES = "EXISTS (SELECT 1 FROM papers_fts m WHERE papers_fts MATCH ? AND m.rowid = j.value)"
 
 
