@@ -151,7 +151,8 @@ def exact_titles(
 
     Found by the query's EXACT_WORDS rarest words (by the space's `stats`) in a title
     together, every such title compared; when those words are in more than
-    EXACT_CANDIDATES titles, by the title as a phrase (`_by_phrase`)."""
+    EXACT_CANDIDATES titles or expected in more than EXACT_EXPECTED papers (or there are no
+    `stats`), by the title as a phrase (`_by_phrase`)."""
     wanted = _words(query.text)
     if not wanted:
         return {}
