@@ -45,7 +45,6 @@ COMMON = 0.1  # share of papers above which a word still ranks but brings no pap
 KEYWORD_PAPERS = 20_000
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperboy-vectors")
 _WORD = re.compile(r"\w+")
-_TOKEN = re.compile(r"[a-z0-9]+")  # what both engines' title lookup (`titled`) is asked for
 
 
 def run(
@@ -171,7 +170,7 @@ def _by_rarest_words(store: Store, wanted: list[str], stats: TermStats) -> list[
     step: 100 ms for a title of common words at 2.6M papers); None when too many titles
     hold them to compare."""
     # Whole words only: a part of one ("caf" of "café") is no token of the title's.
-    tokens = sorted({w for w in wanted if _TOKEN.fullmatch(w)})
+    tokens = sorted({w for w in wanted if fts.TITLE_TOKEN.fullmatch(w)})
     if not tokens:
         return None
     share = stats.shares(tokens)

@@ -9,6 +9,7 @@ syntax from user text, and every value is bound as a parameter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,9 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 SNIPPET_TOKENS = 40
 CANDIDATES = 5_000
+# The tokens `TextIndex.titled` is asked for: plain words both engines' indexes hold as
+# written, so no query syntax reaches the index.
+TITLE_TOKEN = re.compile(r"[a-z0-9]+")
 
 Order = Literal["relevance", "newest"]
 

@@ -7,13 +7,13 @@ profile and everything added to it with it are written together or not at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from paperboy import config
+from paperboy.store.fts import TITLE_TOKEN
 
 if TYPE_CHECKING:
     from paperboy.store.base import Store
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 Mark = Literal["saved", "hidden"]
 MARKS: tuple[Mark, ...] = ("saved", "hidden")
 SAVED_ORIGIN = "saved"  # the origin of a library paper added by saving it
-# The tokens of a title query: plain words only, so no query syntax reaches the index.
-_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +370,7 @@ class ProfileTables:
     def titled(self, words: str, limit: int = 500) -> list[tuple[str, str]]:
         """(arxiv_id, title) of the papers whose titles hold every one of these words, found
         by the full-text index; the caller compares the titles exactly."""
-        tokens = sorted(set(_TOKEN.findall(words.lower())))
+        tokens = sorted(set(TITLE_TOKEN.findall(words.lower())))
         if not tokens:
             return []
         return self.store.text.titled(tokens, limit)

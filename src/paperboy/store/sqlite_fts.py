@@ -91,16 +91,19 @@ class SQLiteText:
     def allowed(
         self, rowids: Sequence[int], filters: Filters, must: str | None, must_not: str | None
     ) -> set[int]:
-        where, args = filter_sql(filters, "j.value")
-        rows = self._execute(
-            f"SELECT j.value FROM json_each(?) j WHERE {where}", [json.dumps(list(rowids)), *args]
-        )
-        kept = {int(r) for (r,) in rows}
+        kept = set(rowids) if filters.empty else self._passing(rowids, filters)
         if must is not None and kept:
             kept &= self._matching_among(must, kept)
         if must_not is not None and kept:
             kept -= self._matching_among(must_not, kept)
         return kept
+
+    def _passing(self, rowids: Sequence[int], filters: Filters) -> set[int]:
+        where, args = filter_sql(filters, "j.value")
+        rows = self._execute(
+            f"SELECT j.value FROM json_each(?) j WHERE {where}", [json.dumps(list(rowids)), *args]
+        )
+        return {int(r) for (r,) in rows}
 
     def _matching_among(self, match: str, rowids: set[int]) -> set[int]:
         """Which of `rowids` match `match`: by reading the expression's matches between the
